@@ -1,0 +1,17 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+
+export default defineLeaf({
+  meta: { name: "list", description: "List channels" },
+  args: {
+    "name-filter": { type: "string", description: "Only channels whose name contains this", valueHint: "text" },
+    "recording-config": { type: "string", description: "Only channels recording with this configuration", valueHint: "arn" },
+    ...globalArgs,
+  },
+  examples: ["ivsctl channel list", "ivsctl channel list -o json | jq '.channels | length'"],
+  async handler(ctx, args) {
+    const opts = { nameFilter: args.string("name-filter"), recordingConfigurationArn: args.string("recording-config") };
+    const { listChannels } = await import("../../src/channel/channels.ts");
+    await listChannels(ctx, opts);
+  },
+});

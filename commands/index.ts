@@ -1,0 +1,17 @@
+import { defineGroup } from "../src/cli/command.ts";
+
+/** The command map. Every group loads on demand (nuxi-style), so start-up stays small. */
+export const rootCommand = defineGroup({
+  meta: { name: "ivsctl", description: "ivsctl: operate Amazon IVS (low-latency channels, real-time stages) from one binary." },
+  examples: [
+    "ivsctl local start --detach            # start the emulator",
+    "ivsctl channel create --name demo --local",
+    "ivsctl stack outputs --stack my-vp-stack -o json",
+  ],
+  subCommands: {
+    channel: () => import("./channel/index.ts").then((m) => m.default),
+    stack: () => import("./stack/index.ts").then((m) => m.default),
+    local: () => import("./local/index.ts").then((m) => m.default),
+    completion: () => import("./completion.ts").then((m) => m.default),
+  },
+});

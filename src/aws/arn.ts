@@ -1,0 +1,23 @@
+/** The one ARN parser: arn:partition:service:region:account:resource-type/resource-id. */
+export interface Arn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resourceType: string;
+  resourceId: string;
+}
+
+const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):([A-Za-z0-9-]+)[/:](.+)$/;
+
+export function parseArn(value: string): Arn | undefined {
+  const m = ARN.exec(value);
+  if (!m) return undefined;
+  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resourceType: m[5]!, resourceId: m[6]! };
+}
+
+export function formatArn(a: Arn): string {
+  return `arn:${a.partition}:${a.service}:${a.region}:${a.account}:${a.resourceType}/${a.resourceId}`;
+}
+
+export const looksLikeArn = (value: string): boolean => value.startsWith("arn:");

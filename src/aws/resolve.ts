@@ -1,0 +1,46 @@
+import { usageError, notFoundError } from "../cli/errors.ts";
+import { parseArn } from "./arn.ts";
+
+export interface Named {
+  arn?: string;
+  name?: string;
+}
+
+/**
+ * How a user names a resource: an ARN (used as is), a 12-character id, or a name. The form is
+ * checked before any AWS call; ids and names are then looked up in one listing pass.
+ */
+export type ResourceRef = { kind: "arn"; arn: string } | { kind: "id"; id: string } | { kind: "name"; name: string };
+
+export function parseResourceRef(value: string, resourceType: string, service = "ivs"): ResourceRef {
+  const v = value.trim();
+  if (!v) throw usageError(`empty ${resourceType} name`);
+  if (v.startsWith("arn:")) {
+    const arn = parseArn(v);
+    if (!arn) throw usageError(`malformed ARN "${v}"`, `expected arn:aws:${service}:<region>:<account>:${resourceType}/<id>`);
+    if (arn.service !== service || arn.resourceType !== resourceType) {
+      throw usageError(`"${v}" is a ${arn.service} ${arn.resourceType} ARN, not a ${resourceType} ARN`);
+    }
+    return { kind: "arn", arn: v };
+  }
+  if (/^[a-zA-Z0-9]{12}$/.test(v)) return { kind: "id", id: v };
+  if (!/^[a-zA-Z0-9-_]{1,128}$/.test(v)) throw usageError(`"${v}" is not a ${resourceType} ARN, id or name`, "names use letters, digits, - and _ (at most 128)");
+  return { kind: "name", name: v };
+}
+
+/** Resolve a ref to an ARN, listing only when it is not an ARN already. A name matching several is exit 2. */
+export async function resolveArn(ref: ResourceRef, resourceType: string, list: () => AsyncIterable<Named>): Promise<string> {
+  if (ref.kind === "arn") return ref.arn;
+  const matches: Named[] = [];
+  for await (const item of list()) {
+    if (!item.arn) continue;
+    if (ref.kind === "id" && item.arn.endsWith(`/${ref.id}`)) return item.arn;
+    if ((ref.kind === "name" || ref.kind === "id") && item.name === (ref.kind === "name" ? ref.name : ref.id)) matches.push(item);
+  }
+  const label = ref.kind === "name" ? ref.name : ref.id;
+  if (matches.length === 0) throw notFoundError(`no ${resourceType} named or with id "${label}"`);
+  if (matches.length > 1) {
+    throw usageError(`"${label}" matches ${matches.length} ${resourceType}s: ${matches.map((m) => m.arn).join(", ")}`, "name it by ARN");
+  }
+  return matches[0]!.arn!;
+}

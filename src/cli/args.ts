@@ -1,0 +1,94 @@
+import type { ArgDef } from "citty";
+import { usageError } from "./errors.ts";
+
+/**
+ * A citty argument definition plus what citty lacks: repeatable flags. citty renders help from
+ * these objects; our own strict parser (parse.ts) reads them.
+ */
+export type FlagDef = ArgDef & { repeatable?: boolean };
+export type FlagDefs = Record<string, FlagDef>;
+
+/** A flag's aliases as a list (citty allows a string, a list, or none). */
+export function aliasesOf(def: FlagDef): string[] {
+  const a = (def as { alias?: string | string[] }).alias;
+  return a === undefined ? [] : Array.isArray(a) ? a : [a];
+}
+
+/** Flags every leaf command accepts (spread into each command's args, as nuxi does). */
+export const globalArgs = {
+  profile: { type: "string", description: "AWS profile (default: AWS_PROFILE)", valueHint: "name" },
+  region: { type: "string", description: "AWS region (default: AWS_REGION, then the profile)", valueHint: "region" },
+  "endpoint-url": { type: "string", description: "Override the AWS endpoint for every service", valueHint: "url" },
+  stack: { type: "string", description: "CloudFormation stack holding the backend (env IVSCTL_STACK)", valueHint: "name" },
+  output: { type: "string", alias: "o", description: "Output format: table, json or text (env IVSCTL_OUTPUT)", valueHint: "table|json|text" },
+  local: { type: "boolean", description: "Use the ivsctl local emulator (env IVSCTL_LOCAL=1)" },
+  yes: { type: "boolean", alias: "y", description: "Do not ask for confirmation" },
+  quiet: { type: "boolean", alias: "q", description: "Print only errors on stderr" },
+  "no-color": { type: "boolean", description: "Disable colours (env NO_COLOR)" },
+  debug: { type: "boolean", description: "Log requests and show stack traces" },
+  "show-secrets": { type: "boolean", description: "Print stream keys and passphrases unredacted" },
+} as const satisfies FlagDefs;
+
+/** Flags of commands that change something. */
+export const mutatingArgs = {
+  "dry-run": { type: "boolean", description: "Show what would be done, change nothing" },
+} as const satisfies FlagDefs;
+
+/** The result of strict parsing: typed accessors so commands build their options objects safely. */
+export class ParsedArgs {
+  constructor(
+    private readonly values: Record<string, string | boolean | string[]>,
+    readonly positionals: Record<string, string | undefined>,
+    readonly rest: string[] = [],
+  ) {}
+
+  has(name: string): boolean {
+    return this.values[name] !== undefined;
+  }
+
+  string(name: string): string | undefined {
+    const v = this.values[name];
+    if (Array.isArray(v)) return v[v.length - 1];
+    return typeof v === "string" ? v : undefined;
+  }
+
+  requiredString(name: string): string {
+    const v = this.string(name);
+    if (v === undefined || v === "") throw usageError(`--${name} is required`);
+    return v;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.values[name];
+    return typeof v === "boolean" ? v : undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.bool(name) === true;
+  }
+
+  list(name: string): string[] {
+    const v = this.values[name];
+    if (v === undefined || typeof v === "boolean") return [];
+    return Array.isArray(v) ? v : [v];
+  }
+
+  /** An enumerated value, checked case-insensitively and returned in the canonical spelling. */
+  choice<T extends string>(name: string, options: readonly T[]): T | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    const hit = options.find((o) => o.toLowerCase() === v.toLowerCase());
+    if (!hit) throw usageError(`--${name} must be one of ${options.join(", ")} (got "${v}")`);
+    return hit;
+  }
+
+  positional(name: string): string | undefined {
+    return this.positionals[name];
+  }
+
+  requiredPositional(name: string): string {
+    const v = this.positionals[name];
+    if (v === undefined || v === "") throw usageError(`missing required argument <${name}>`);
+    return v;
+  }
+}

@@ -1,0 +1,13 @@
+/** Documented exit codes (README "Exit codes"). Scripts depend on these numbers: never renumber. */
+export const ExitCode = {
+  Ok: 0,
+  Internal: 1,
+  Usage: 2,
+  Config: 3,
+  NotFound: 4,
+  State: 5,
+  Throttled: 6,
+  ExternalTool: 7,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

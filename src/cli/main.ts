@@ -1,0 +1,110 @@
+import type { CommandDef, SubCommandsDef } from "citty";
+import { aliasesOf, globalArgs, type FlagDefs } from "./args.ts";
+import type { LeafCommand } from "./command.ts";
+import { CliError, toCliError, usageError } from "./errors.ts";
+import { ExitCode } from "./exit-codes.ts";
+import type { Env, IO } from "./io.ts";
+
+type AnyCommand = CommandDef & { examples?: string[]; handler?: LeafCommand["handler"] };
+
+const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T> | undefined): Promise<T | undefined> =>
+  typeof v === "function" ? await (v as () => T | Promise<T>)() : await v;
+
+const isHelp = (t: string) => t === "--help" || t === "-h";
+
+/**
+ * Runs one invocation and returns its exit code. It walks the lazy command map to the leaf,
+ * parses strictly, builds the context, and turns every failure into one line and a code.
+ */
+export async function main(argv: string[], io: IO, env: Env, root: AnyCommand, version: string): Promise<number> {
+  const wantsJson = jsonRequested(argv, env);
+  const debug = argv.includes("--debug");
+  try {
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
+      io.stdout.write(`${version}\n`);
+      return ExitCode.Ok;
+    }
+    let cmd: AnyCommand = root;
+    const path = ["ivsctl"];
+    const leading: string[] = []; // flags written before the subcommand name; only global flags may stand there
+    let i = 0;
+    for (;;) {
+      const subs = (await resolve(cmd.subCommands)) as SubCommandsDef | undefined;
+      if (!subs) break;
+      while (i < argv.length && argv[i]!.startsWith("-")) {
+        const t = argv[i]!;
+        if (isHelp(t)) return await printHelp(io, cmd, path, version);
+        if (t === "--version" && path.length === 1) {
+          io.stdout.write(`${version}\n`);
+          return ExitCode.Ok;
+        }
+        const name = t.replace(/^--?/, "").split("=")[0]!;
+        const def = lookupGlobal(name);
+        if (!def) throw usageError(`unknown flag ${t}`, `see \`${path.join(" ")} --help\``);
+        leading.push(t);
+        if (def.type !== "boolean" && !t.includes("=") && i + 1 < argv.length) leading.push(argv[++i]!);
+        i++;
+      }
+      const name = argv[i];
+      if (name === undefined) return await printHelp(io, cmd, path, version);
+      if (name === "help") return await printHelp(io, cmd, path, version);
+      const sub = subs[name];
+      if (!sub) throw usageError(`unknown command "${name}" for "${path.join(" ")}"`, `commands: ${Object.keys(subs).join(", ")}`);
+      cmd = (await resolve(sub)) as AnyCommand;
+      path.push(name);
+      i++;
+    }
+    const rest = [...leading, ...argv.slice(i)];
+    const dashdash = rest.indexOf("--");
+    if ((dashdash < 0 ? rest : rest.slice(0, dashdash)).some(isHelp)) return await printHelp(io, cmd, path, version);
+    if (!cmd.handler) throw new CliError(`command ${path.join(" ")} has no handler`, { exitCode: ExitCode.Internal, code: "Internal" });
+
+    const { parseArgv } = await import("./parse.ts");
+    const { resolveGlobals, createContext } = await import("./context.ts");
+    const args = parseArgv(rest, ((await resolve(cmd.args)) ?? {}) as FlagDefs);
+    const globals = resolveGlobals(args, env, io);
+    const ctx = createContext(io, env, globals);
+    await cmd.handler(ctx, args);
+    return ExitCode.Ok;
+  } catch (err) {
+    const e = toCliError(err);
+    reportError(io, e, { json: wantsJson, debug, original: err });
+    return e.exitCode;
+  }
+}
+
+function lookupGlobal(name: string): FlagDefs[string] | undefined {
+  for (const [n, d] of Object.entries(globalArgs as FlagDefs)) {
+    const aliases = aliasesOf(d);
+    if (n === name || aliases.includes(name) || (d.type === "boolean" && `no-${n}` === name)) return d;
+  }
+  return undefined;
+}
+
+async function printHelp(io: IO, cmd: AnyCommand, path: string[], version: string): Promise<number> {
+  const { renderHelp } = await import("./help.ts");
+  io.stdout.write(await renderHelp(cmd, path, version));
+  return ExitCode.Ok;
+}
+
+function jsonRequested(argv: string[], env: Env): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!;
+    if (t === "-o" || t === "--output") return argv[i + 1] === "json";
+    if (t === "-o=json" || t === "--output=json") return true;
+  }
+  return env.IVSCTL_OUTPUT === "json";
+}
+
+const OWN_CODES = new Set(["InvalidInput", "Configuration", "Internal", "Error"]);
+
+export function reportError(io: IO, e: CliError, opts: { json: boolean; debug: boolean; original?: unknown }): void {
+  const code = OWN_CODES.has(e.code) ? "" : ` (${e.code})`;
+  io.stderr.write(`error: ${e.message}${code}\n`);
+  if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+  if (opts.debug) {
+    const stack = (opts.original instanceof Error && opts.original.stack) || e.stack;
+    if (stack) io.stderr.write(`${stack}\n`);
+  }
+  if (opts.json) io.stderr.write(`${JSON.stringify({ error: { code: e.code, message: e.message, exitCode: e.exitCode } })}\n`);
+}

@@ -1,0 +1,84 @@
+import type { IO } from "./io.ts";
+import { redactSecrets } from "./redact.ts";
+
+export const OUTPUT_FORMATS = ["table", "json", "text"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+/** How a result looks to a person: rows under headers, or one record as key/value lines. */
+export type HumanView =
+  | { kind: "table"; title?: string; columns: string[]; rows: Cell[][] }
+  | { kind: "record"; title?: string; fields: [string, Cell][] };
+
+export interface OutputOptions {
+  format: OutputFormat;
+  showSecrets: boolean;
+  color: boolean;
+}
+
+/**
+ * The only way results reach stdout. JSON keeps the AWS API's field names; table and text are
+ * views built by the command. Secrets are redacted here, once, for every format.
+ */
+export class Output {
+  constructor(
+    private readonly io: IO,
+    readonly options: OutputOptions,
+  ) {}
+
+  /** Print one result: `json` is the document for -o json, `views` what a person sees. */
+  result(json: unknown, views: HumanView | HumanView[]): void {
+    const safeJson = this.options.showSecrets ? json : redactSecrets(json);
+    if (this.options.format === "json") {
+      this.io.stdout.write(`${JSON.stringify(safeJson, jsonReplacer, 2)}\n`);
+      return;
+    }
+    const list = (Array.isArray(views) ? views : [views]).map((v) => (this.options.showSecrets ? v : redactSecrets(v)));
+    const text = this.options.format === "text" ? list.map(renderText).join("") : list.map((v) => renderHuman(v, this.options.color)).join("\n");
+    this.io.stdout.write(text);
+  }
+
+  /** One line of a stream (JSON Lines under -o json). */
+  line(json: unknown, human: string): void {
+    const safe = this.options.showSecrets ? json : redactSecrets(json);
+    if (this.options.format === "json") this.io.stdout.write(`${JSON.stringify(safe, jsonReplacer)}\n`);
+    else this.io.stdout.write(`${this.options.showSecrets ? human : redactSecrets(human)}\n`);
+  }
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+export function formatCell(c: Cell): string {
+  if (c === undefined || c === null || c === "") return "-";
+  if (c instanceof Date) return c.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return String(c);
+}
+
+const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[22m` : s);
+
+function renderHuman(view: HumanView, color: boolean): string {
+  const title = view.title ? `${bold(view.title, color)}\n` : "";
+  if (view.kind === "record") {
+    const width = Math.max(0, ...view.fields.map(([k]) => k.length));
+    return title + view.fields.map(([k, v]) => `${bold(k.padEnd(width), color)}  ${formatCell(v)}`).join("\n") + "\n";
+  }
+  if (view.rows.length === 0) return `${title}(none)\n`;
+  const cells = view.rows.map((r) => r.map(formatCell));
+  const widths = view.columns.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const header = bold(fmt(view.columns.map((c) => c.toUpperCase())), color);
+  return `${title}${header}\n${cells.map(fmt).join("\n")}\n`;
+}
+
+/** Text: tab-separated, no headers, for `cut` and `while read`. */
+function renderText(view: HumanView): string {
+  if (view.kind === "record") return view.fields.map(([k, v]) => `${k}\t${formatCell(v)}\n`).join("");
+  return view.rows.map((r) => `${r.map(formatCell).join("\t")}\n`).join("");
+}

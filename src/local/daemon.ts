@@ -1,0 +1,107 @@
+/** `ivsctl local start|stop|status`: run the emulator in the foreground, detached, or ask after it. */
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Context } from "../cli/context.ts";
+import { CliError, configError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./runtime.ts";
+
+export interface StartOptions {
+  port: number;
+  statePath?: string;
+  detach: boolean;
+}
+
+async function health(endpoint: string, timeoutMs = 1_000): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await fetch(`${endpoint}/_ivsctl/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startLocal(ctx: Context, opts: StartOptions): Promise<void> {
+  const statePath = opts.statePath ?? defaultStatePath(ctx.env);
+  if (statePath !== ":memory:") mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
+  if (opts.detach) return startDetached(ctx, opts, statePath);
+
+  const { startLocalServer } = await import("./server.ts");
+  let server;
+  try {
+    server = await startLocalServer({ port: opts.port, statePath, env: ctx.env });
+  } catch (e) {
+    throw new CliError(`cannot start the emulator on port ${opts.port}: ${(e as Error).message}`, { exitCode: ExitCode.Config, code: "PortInUse", hint: "choose another --port (0 picks a free one)" });
+  }
+  ctx.log.info(`ivsctl local listening on ${server.url} (state: ${statePath}); Ctrl-C stops it`);
+  ctx.out.line({ endpoint: server.url, pid: process.pid, statePath, ingest: server.world.ingestHost }, server.url);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.stop();
+}
+
+async function startDetached(ctx: Context, opts: StartOptions, statePath: string): Promise<void> {
+  const existing = readRuntime(ctx.env);
+  if (existing && (await health(existing.endpoint))) {
+    ctx.log.info(`ivsctl local is already running at ${existing.endpoint} (pid ${existing.pid})`);
+    ctx.out.result(existing, { kind: "record", fields: [["Endpoint", existing.endpoint], ["PID", existing.pid], ["State", existing.statePath]] });
+    return;
+  }
+  // Re-run this same binary in the foreground, detached from our terminal.
+  const self = process.argv[1] && !process.argv[1].startsWith("/$bunfs") ? [process.argv[1]] : [];
+  const child = spawn(process.execPath, [...self, "local", "start", "--port", String(opts.port), "--state", statePath, "-o", "json", "--quiet"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...ctx.env, IVSCTL_LOCAL: "" } as NodeJS.ProcessEnv,
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(configError("the emulator did not start within 10 s")), 10_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split("\n").find((l) => l.startsWith("{"));
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { endpoint: string }).endpoint);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(configError(`the emulator exited at start (code ${code})`, `is port ${opts.port} free?`));
+    });
+  });
+  child.stdout!.destroy();
+  child.unref();
+  const runtime = { pid: child.pid!, endpoint, statePath, startedAt: new Date(ctx.now()).toISOString() };
+  writeRuntime(ctx.env, runtime);
+  ctx.log.success(`ivsctl local started at ${endpoint} (pid ${child.pid}); use --local or IVSCTL_LOCAL=1`);
+  ctx.out.result(runtime, { kind: "record", fields: [["Endpoint", endpoint], ["PID", runtime.pid], ["State", statePath]] });
+}
+
+export async function stopLocal(ctx: Context): Promise<void> {
+  const rt = readRuntime(ctx.env);
+  if (!rt) {
+    ctx.log.info("ivsctl local is not running (no runtime file)");
+    ctx.out.result({ stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
+    return;
+  }
+  try {
+    process.kill(rt.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  for (let i = 0; i < 50 && (await health(rt.endpoint, 200)); i++) await Bun.sleep(100);
+  clearRuntime(ctx.env);
+  ctx.log.success(`stopped ivsctl local (pid ${rt.pid})`);
+  ctx.out.result({ stopped: true, pid: rt.pid, endpoint: rt.endpoint }, { kind: "record", fields: [["Stopped", rt.endpoint], ["PID", rt.pid]] });
+}
+
+export async function localStatus(ctx: Context): Promise<void> {
+  const endpoint = ctx.aws.settings.endpoint && ctx.globals.local ? ctx.aws.settings.endpoint : (ctx.env.IVSCTL_LOCAL_ENDPOINT || readRuntime(ctx.env)?.endpoint || "http://127.0.0.1:4599");
+  const h = await health(endpoint);
+  if (!h) throw new CliError(`ivsctl local is not answering at ${endpoint}`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
+  ctx.out.result({ endpoint, ...h }, { kind: "record", fields: [["Endpoint", endpoint], ["PID", h.pid as number], ["Ingest", h.ingest as string], ["Validating", h.validating as boolean]] });
+}

@@ -1,0 +1,217 @@
+/**
+ * `ivsctl local`: one HTTP endpoint that speaks the real wire protocols of the AWS APIs ivsctl
+ * uses, so unmodified SDKs and the AWS CLI work against it through --endpoint-url.
+ */
+import { cloudFormationService } from "./cloudformation.ts";
+import { ServiceError } from "./errors.ts";
+import { LOCAL_ACCOUNT } from "./ids.ts";
+import { ivsService } from "./ivs.ts";
+import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
+import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
+import { seedWorld } from "./seed.ts";
+import type { EmulatedService, LocalWorld, RequestContext } from "./service.ts";
+import { Store } from "./store.ts";
+
+export interface LocalServerOptions {
+  port: number;
+  hostname?: string;
+  statePath: string;
+  /** Validate against botocore models (default: when installed). */
+  validate?: boolean;
+  env?: Record<string, string | undefined>;
+  /** Extra services (added by later capabilities) beyond IVS channels and CloudFormation. */
+  services?: EmulatedService[];
+}
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  store: Store;
+  world: LocalWorld;
+  stop(): Promise<void>;
+}
+
+/** An injected failure: matching requests get this error (or a hang) until it is used up or expires. */
+export interface Fault {
+  service?: string;
+  operation?: string;
+  code: string;
+  status: number;
+  message?: string;
+  remaining?: number;
+  untilMs?: number;
+  /** Delay before answering, to simulate a server that stops answering. */
+  delayMs?: number;
+}
+
+const JSON_TARGETS: Record<string, string> = {
+  AmazonEC2ContainerServiceV20141113: "ecs",
+  secretsmanager: "secretsmanager",
+};
+const JSON_NAMESPACES: Record<string, string> = { ecs: "com.amazonaws.ecs", secretsmanager: "com.amazonaws.secretsmanager" };
+
+/** ARN resource types served by IVS real-time; anything else under /tags goes to IVS. */
+const REALTIME_RESOURCE = /:(stage|composition|encoder-configuration|storage-configuration|public-key|ingest-configuration)\//;
+
+export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
+  const env = opts.env ?? process.env;
+  const store = new Store(opts.statePath);
+  const services = new Map<string, EmulatedService>();
+  for (const s of [ivsService, cloudFormationService, ...(opts.services ?? [])]) {
+    const existing = services.get(s.name);
+    services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
+  }
+  const dataDir = opts.validate === false ? undefined : findBotocoreData(env);
+  const models = new Map<string, ServiceModel | undefined>();
+  const modelFor = (name: string) => {
+    if (!models.has(name)) models.set(name, loadModel(dataDir, name));
+    return models.get(name);
+  };
+  const faults: Fault[] = [];
+  const world: LocalWorld = { httpHost: "", ingestHost: "" };
+  const now = () => new Date();
+  seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
+
+  const takeFault = (service: string, operation: string): Fault | undefined => {
+    const t = Date.now();
+    for (let i = faults.length - 1; i >= 0; i--) if (faults[i]!.untilMs !== undefined && faults[i]!.untilMs! < t) faults.splice(i, 1);
+    const f = faults.find((x) => (!x.service || x.service === service) && (!x.operation || x.operation === operation));
+    if (f && f.remaining !== undefined && --f.remaining <= 0) faults.splice(faults.indexOf(f), 1);
+    return f;
+  };
+
+  async function invoke(service: EmulatedService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
+    const fault = takeFault(service.name, operation);
+    if (fault) {
+      if (fault.delayMs) await Bun.sleep(fault.delayMs);
+      if (fault.code !== "Delay") throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
+    }
+    const handler = service.operations[operation];
+    const model = modelFor(service.name);
+    if (!handler) {
+      if (model?.operations[operation]) throw new ServiceError("NotImplemented", `ivsctl local does not emulate ${service.name} ${operation} yet`, 501);
+      throw new ServiceError(service.protocol === "query" ? "InvalidAction" : "UnknownOperationException", `Unknown operation ${operation}`, 400);
+    }
+    if (model) {
+      const problems = validateInput(service.name, model, operation, input);
+      if (problems.length) throw new ServiceError(service.protocol === "query" ? "ValidationError" : "ValidationException", formatValidation(problems), 400);
+    }
+    const ctx: RequestContext = { store, region, account: LOCAL_ACCOUNT, now, world };
+    return handler(input, ctx);
+  }
+
+  async function handleAws(req: Request, url: URL): Promise<Response> {
+    const requestId = crypto.randomUUID();
+    const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.get("authorization") ?? "")?.[1] ?? "us-east-1";
+    const target = req.headers.get("x-amz-target");
+    const contentType = req.headers.get("content-type") ?? "";
+
+    // JSON 1.1: ECS, Secrets Manager
+    if (target) {
+      const [prefix, operation = ""] = target.split(".");
+      const name = JSON_TARGETS[prefix ?? ""];
+      const service = name ? services.get(name) : undefined;
+      const ns = JSON_NAMESPACES[name ?? ""] ?? "com.amazonaws";
+      if (!service) return json11Error(new ServiceError("UnknownOperationException", `Unknown target ${target}`), requestId, ns);
+      try {
+        const text = await req.text();
+        const input = text ? JSON.parse(text) : {};
+        return json11Result(await invoke(service, operation, input, region), requestId);
+      } catch (err) {
+        return json11Error(asServiceError(err, "SerializationException"), requestId, ns);
+      }
+    }
+
+    // Query: CloudFormation
+    if (contentType.startsWith("application/x-www-form-urlencoded") || url.searchParams.has("Action")) {
+      const form = req.method === "GET" ? url.searchParams : new URLSearchParams(await req.text());
+      const { action, input } = parseQueryInput(form);
+      try {
+        return queryResult(action, await invoke(services.get("cloudformation")!, action, input, region), requestId);
+      } catch (err) {
+        return queryError(asServiceError(err, "ValidationError"), requestId);
+      }
+    }
+
+    // REST-JSON: IVS and IVS real-time
+    try {
+      const path = decodeURIComponent(url.pathname);
+      let operation: string;
+      let service: EmulatedService | undefined;
+      let input: Record<string, unknown> = {};
+      if (path.startsWith("/tags/")) {
+        const resourceArn = path.slice("/tags/".length);
+        service = services.get(REALTIME_RESOURCE.test(resourceArn) ? "ivs-realtime" : "ivs");
+        operation = req.method === "GET" ? "ListTagsForResource" : req.method === "DELETE" ? "UntagResource" : "TagResource";
+        if (req.method === "POST") input = await readJson(req);
+        input.resourceArn = resourceArn;
+        if (req.method === "DELETE") input.tagKeys = url.searchParams.getAll("tagKeys");
+      } else {
+        operation = path.slice(1);
+        service = [services.get("ivs"), services.get("ivs-realtime")].find((s) => s && (s.operations[operation] || modelFor(s.name)?.operations[operation]));
+        if (req.method !== "POST" || !service) throw new ServiceError("UnknownOperationException", `No such operation: ${req.method} ${path}`, 404);
+        input = await readJson(req);
+      }
+      if (!service) throw new ServiceError("UnknownOperationException", `No such operation: ${req.method} ${path}`, 404);
+      const result = await invoke(service, operation, input, region);
+      return restJsonResult(result, requestId, result === undefined ? 204 : 200);
+    } catch (err) {
+      return restJsonError(asServiceError(err, "ValidationException"), requestId);
+    }
+  }
+
+  async function handleInternal(req: Request, url: URL): Promise<Response> {
+    const route = url.pathname.slice("/_ivsctl/".length);
+    if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), ingest: world.ingestHost, pid: process.pid });
+    if (route === "faults" && req.method === "POST") {
+      const f = (await req.json()) as Fault & { durationMs?: number };
+      faults.push({ ...f, status: f.status ?? 500, untilMs: f.durationMs ? Date.now() + f.durationMs : f.untilMs });
+      return Response.json({ faults: faults.length });
+    }
+    if (route === "faults" && req.method === "DELETE") {
+      faults.length = 0;
+      return Response.json({ faults: 0 });
+    }
+    if (route === "faults") return Response.json({ faults });
+    return new Response("not found", { status: 404 });
+  }
+
+  const server = Bun.serve({
+    port: opts.port,
+    hostname: opts.hostname ?? "127.0.0.1",
+    idleTimeout: 120,
+    fetch(req) {
+      const url = new URL(req.url);
+      return url.pathname.startsWith("/_ivsctl/") ? handleInternal(req, url) : handleAws(req, url);
+    },
+  });
+  const host = `${server.hostname}:${server.port}`;
+  world.httpHost = host;
+  world.ingestHost = world.ingestHost || `${server.hostname}:${server.port! + 1}`;
+  return {
+    url: `http://${host}`,
+    port: server.port!,
+    store,
+    world,
+    async stop() {
+      await server.stop(true);
+      store.close();
+    },
+  };
+}
+
+async function readJson(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new ServiceError("SerializationException", "Request body is not valid JSON", 400);
+  }
+}
+
+function asServiceError(err: unknown, fallbackCode: string): ServiceError {
+  if (err instanceof ServiceError) return err;
+  if (err instanceof SyntaxError) return new ServiceError(fallbackCode === "ValidationError" ? "ValidationError" : "SerializationException", err.message, 400);
+  return new ServiceError("InternalServerException", (err as Error)?.message ?? String(err), 500);
+}

@@ -1,0 +1,28 @@
+import type { Context } from "../cli/context.ts";
+import { configError } from "../cli/errors.ts";
+import type { RoleOverrides } from "./roles.ts";
+import { StackResolver } from "./resolve.ts";
+
+export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
+  return new StackResolver(ctx.globals.stack, () => ctx.aws.cloudformation(), overrides, ctx.env);
+}
+
+/** `ivsctl stack outputs`: the stack's outputs and the roles resolved from it, with their sources. */
+export async function showStackOutputs(ctx: Context, opts: { overrides: RoleOverrides }): Promise<void> {
+  if (!ctx.globals.stack) throw configError("no stack given", "pass --stack NAME or set IVSCTL_STACK");
+  const resolver = stackResolver(ctx, opts.overrides);
+  const outputs = await resolver.outputs();
+  const roles = await resolver.all();
+  const show = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",") : v);
+  ctx.out.result(
+    {
+      StackName: ctx.globals.stack,
+      Outputs: outputs,
+      Roles: Object.fromEntries(roles.map((r) => [r.role, { value: r.value ?? null, source: r.source, from: r.from ?? null }])),
+    },
+    [
+      { kind: "table", title: `Outputs of ${ctx.globals.stack}`, columns: ["key", "value", "export"], rows: outputs.map((o) => [o.OutputKey, o.OutputValue, o.ExportName]) },
+      { kind: "table", title: "Resolved roles", columns: ["role", "value", "source", "from"], rows: roles.map((r) => [r.role, show(r.value), r.source, r.from]) },
+    ],
+  );
+}
