@@ -6,6 +6,7 @@ import { cloudFormationService } from "./cloudformation.ts";
 import { ServiceError } from "./errors.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
+import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
 import { seedWorld } from "./seed.ts";
@@ -57,7 +58,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const env = opts.env ?? process.env;
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
-  for (const s of [ivsService, cloudFormationService, ...(opts.services ?? [])]) {
+  // Every emulated service. Several files may serve one API (same name): their operations merge.
+  const builtIn: EmulatedService[] = [ivsService, cloudFormationService, secretsManagerService];
+  for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
   }

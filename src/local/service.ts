@@ -15,6 +15,8 @@ export interface LocalWorld {
   httpHost: string;
   /** host:port that channels give as ingestEndpoint (the local RTMPS listener). */
   ingestHost: string;
+  /** Set by the ingest listener: drop the publisher of this channel (StopStream). */
+  disconnectPublisher?: (channelArn: string) => void;
 }
 
 export type Operation = (input: any, ctx: RequestContext) => unknown | Promise<unknown>;

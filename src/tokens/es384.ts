@@ -1,0 +1,87 @@
+/**
+ * P-384 keys and ES384 signing, shared by playback tokens (low-latency) and participant tokens
+ * (real-time). Keys are node KeyObjects; PEM text is only ever written to 0600 files or secrets.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { CliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+
+export interface P384KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  privateKeyPem: string;
+  publicKeyPem: string;
+}
+
+export function generateP384(): P384KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
+  return {
+    privateKey,
+    publicKey,
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+function requireP384(key: KeyObject, what: string): KeyObject {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType !== "ec" || curve !== "secp384r1") {
+    throw usageError(`${what} is ${key.asymmetricKeyType === "ec" ? `an EC key on ${curve}` : `a ${key.asymmetricKeyType} key`}, not P-384 (secp384r1)`, "IVS signs with ES384: generate with `openssl ecparam -name secp384r1 -genkey`");
+  }
+  return key;
+}
+
+/** A private key PEM (PKCS#8 or SEC1 "EC PRIVATE KEY"), checked to be P-384. */
+export function importPrivateKeyPem(pem: string, what = "the private key"): KeyObject {
+  if (!/-----BEGIN (EC )?PRIVATE KEY-----/.test(pem)) throw usageError(`${what} is not a PEM private key`);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pem, format: "pem" });
+  } catch {
+    throw usageError(`${what} is a malformed PEM private key`);
+  }
+  return requireP384(key, what);
+}
+
+/** A public key PEM (SPKI), or the public half of a private key PEM, checked to be P-384. */
+export function importPublicKeyPem(pem: string, what = "the public key"): KeyObject {
+  if (!/-----BEGIN (PUBLIC KEY|(EC )?PRIVATE KEY)-----/.test(pem)) throw usageError(`${what} is not a PEM key`);
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: pem, format: "pem" });
+  } catch {
+    throw usageError(`${what} is a malformed PEM key`);
+  }
+  return requireP384(key, what);
+}
+
+export function publicPemOf(key: KeyObject): string {
+  return (key.type === "private" ? createPublicKey(key) : key).export({ type: "spki", format: "pem" }).toString();
+}
+
+export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): Promise<string> {
+  return new SignJWT(payload).setProtectedHeader({ ...header, alg: "ES384", typ: "JWT" }).sign(key);
+}
+
+/**
+ * Write key material to a new file with mode 0600 from the start (never world-readable, even
+ * briefly). Refuses to overwrite an existing file.
+ */
+export function writeKeyFile(path: string, pem: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "wx", 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw usageError(`${path} already exists: refusing to overwrite a key file`);
+    throw new CliError(`cannot write ${path}: ${(e as Error).message}`, { exitCode: ExitCode.Usage, code: code ?? "IOError" });
+  }
+  try {
+    fchmodSync(fd, 0o600); // umask cannot widen it, but be explicit
+    writeSync(fd, pem);
+  } finally {
+    closeSync(fd);
+  }
+}
