@@ -1,0 +1,41 @@
+/** Shared benchmark helpers: medians over repeated runs, measured side by side in one process. */
+export interface BenchRow {
+  name: string;
+  /** Median in milliseconds (or another unit named in `unit`). */
+  median: number;
+  unit?: string;
+  runs: number;
+  /** e.g. "12.3x faster than aws ivs list-channels" */
+  note?: string;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Time a command `runs` times (after `warmup` untimed runs); returns the median wall time in ms. */
+export async function timeCommand(cmd: string[], opts: { runs?: number; warmup?: number; env?: Record<string, string> } = {}): Promise<{ median: number; runs: number }> {
+  const runs = opts.runs ?? 20;
+  const times: number[] = [];
+  for (let i = 0; i < (opts.warmup ?? 2) + runs; i++) {
+    const t = performance.now();
+    const p = Bun.spawnSync(cmd, { env: { ...process.env, ...opts.env }, stdout: "ignore", stderr: "ignore" });
+    const dt = performance.now() - t;
+    if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${p.exitCode}`);
+    if (i >= (opts.warmup ?? 2)) times.push(dt);
+  }
+  return { median: median(times), runs };
+}
+
+/** Time an async function `runs` times; median ms. */
+export async function timeFn(fn: () => Promise<unknown> | unknown, runs = 20, warmup = 2): Promise<{ median: number; runs: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const t = performance.now();
+    await fn();
+    if (i >= warmup) times.push(performance.now() - t);
+  }
+  return { median: median(times), runs };
+}
