@@ -29,6 +29,8 @@ export interface LocalServer {
   port: number;
   store: Store;
   world: LocalWorld;
+  /** Requests served, by "service:Operation" (also at GET /_ivsctl/requests). */
+  requestCounts: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     return models.get(name);
   };
   const faults: Fault[] = [];
+  const requestCounts = new Map<string, number>();
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
@@ -84,6 +87,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   };
 
   async function invoke(service: EmulatedService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
+    const counted = `${service.name}:${operation}`;
+    requestCounts.set(counted, (requestCounts.get(counted) ?? 0) + 1);
     const fault = takeFault(service.name, operation);
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
@@ -176,6 +181,11 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       return Response.json({ faults: 0 });
     }
     if (route === "faults") return Response.json({ faults });
+    if (route === "requests" && req.method === "DELETE") {
+      requestCounts.clear();
+      return Response.json({});
+    }
+    if (route === "requests") return Response.json(Object.fromEntries(requestCounts));
     return new Response("not found", { status: 404 });
   }
 
@@ -196,6 +206,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     port: server.port!,
     store,
     world,
+    requestCounts,
     async stop() {
       await server.stop(true);
       store.close();
