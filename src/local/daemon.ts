@@ -9,6 +9,8 @@ import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./run
 
 export interface StartOptions {
   port: number;
+  /** RTMPS ingest port; default port + 1 (a free one when port is 0). */
+  ingestPort?: number;
   statePath?: string;
   detach: boolean;
 }
@@ -30,7 +32,7 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
   const { startLocalServer } = await import("./server.ts");
   let server;
   try {
-    server = await startLocalServer({ port: opts.port, statePath, env: ctx.env });
+    server = await startLocalServer({ port: opts.port, ingestPort: opts.ingestPort, statePath, env: ctx.env });
   } catch (e) {
     throw new CliError(`cannot start the emulator on port ${opts.port}: ${(e as Error).message}`, { exitCode: ExitCode.Config, code: "PortInUse", hint: "choose another --port (0 picks a free one)" });
   }
@@ -52,7 +54,7 @@ async function startDetached(ctx: Context, opts: StartOptions, statePath: string
   }
   // Re-run this same binary in the foreground, detached from our terminal.
   const self = process.argv[1] && !process.argv[1].startsWith("/$bunfs") ? [process.argv[1]] : [];
-  const child = spawn(process.execPath, [...self, "local", "start", "--port", String(opts.port), "--state", statePath, "-o", "json", "--quiet"], {
+  const child = spawn(process.execPath, [...self, "local", "start", "--port", String(opts.port), ...(opts.ingestPort === undefined ? [] : ["--ingest-port", String(opts.ingestPort)]), "--state", statePath, "-o", "json", "--quiet"], {
     detached: true,
     stdio: ["ignore", "pipe", "ignore"],
     env: { ...ctx.env, IVSCTL_LOCAL: "" } as NodeJS.ProcessEnv,

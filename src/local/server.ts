@@ -6,6 +6,9 @@ import { cloudFormationService } from "./cloudformation.ts";
 import { ServiceError } from "./errors.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
+import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
+import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
+import { startIngestListener } from "./rtmp/listener.ts";
 import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
@@ -20,6 +23,8 @@ export interface LocalServerOptions {
   /** Validate against botocore models (default: when installed). */
   validate?: boolean;
   env?: Record<string, string | undefined>;
+  /** Port of the RTMPS ingest listener (default: port + 1; a free one when port is 0). */
+  ingestPort?: number;
   /** Extra services (added by later capabilities) beyond IVS channels and CloudFormation. */
   services?: EmulatedService[];
 }
@@ -61,7 +66,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
   // Every emulated service. Several files may serve one API (same name): their operations merge.
-  const builtIn: EmulatedService[] = [ivsService, cloudFormationService, secretsManagerService];
+  const builtIn: EmulatedService[] = [ivsService, ivsMetadataService, ivsRealtimeIngestService, cloudFormationService, secretsManagerService];
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
@@ -181,6 +186,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       return Response.json({ faults: 0 });
     }
     if (route === "faults") return Response.json({ faults });
+    if (route === "metadata") return metadataInspection(store, url);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
       return Response.json({});
@@ -200,7 +206,16 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   });
   const host = `${server.hostname}:${server.port}`;
   world.httpHost = host;
-  world.ingestHost = world.ingestHost || `${server.hostname}:${server.port! + 1}`;
+  let ingest;
+  try {
+    ingest = await startIngestListener({ store, hostname: server.hostname!, port: opts.ingestPort ?? (opts.port === 0 ? 0 : server.port! + 1) });
+  } catch (e) {
+    await server.stop(true);
+    store.close();
+    throw new Error(`RTMPS ingest port: ${(e as Error).message}`);
+  }
+  world.ingestHost = `${server.hostname}:${ingest.port}`;
+  world.disconnectPublisher = (arn) => void ingest.disconnect(arn);
   return {
     url: `http://${host}`,
     port: server.port!,
@@ -208,6 +223,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     world,
     requestCounts,
     async stop() {
+      await ingest.stop();
       await server.stop(true);
       store.close();
     },
