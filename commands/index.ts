@@ -13,5 +13,6 @@ export const rootCommand = defineGroup({
     stack: () => import("./stack/index.ts").then((m) => m.default),
     local: () => import("./local/index.ts").then((m) => m.default),
     completion: () => import("./completion.ts").then((m) => m.default),
+    demo: () => import("./demo.ts").then((m) => m.default),
   },
 });

@@ -52,11 +52,12 @@ export function channelView(c: Channel, streamKey?: StreamKey, title?: string): 
   return { kind: "record", title, fields };
 }
 
-export async function createChannel(ctx: Context, opts: CreateChannelOptions): Promise<void> {
+export async function createChannel(ctx: Context, opts: CreateChannelOptions): Promise<{ channel: Channel; streamKey?: StreamKey } | undefined> {
   checkChannelSettings(opts);
   const request = { ...toChannelRequest(opts), ...(opts.tags ? { tags: opts.tags } : {}) };
   if (opts.dryRun) {
-    return printDryRun(ctx, "CreateChannel", request);
+    printDryRun(ctx, "CreateChannel", request);
+    return undefined;
   }
   const ivs = await ctx.aws.ivs();
   const res = await ivs.send(new CreateChannelCommand(request)).catch((e) => {
@@ -67,9 +68,10 @@ export async function createChannel(ctx: Context, opts: CreateChannelOptions): P
   const ingestUrl = streamKey?.value ? rtmpsIngestUrl(channel.ingestEndpoint!, streamKey.value) : undefined;
   ctx.log.success(`created channel ${channel.name || channel.arn}`);
   ctx.out.result({ channel, streamKey, ingestUrl }, channelView(channel, streamKey));
+  return { channel, streamKey };
 }
 
-export async function listChannels(ctx: Context, opts: { nameFilter?: string; recordingConfigurationArn?: string }): Promise<void> {
+export async function listChannels(ctx: Context, opts: { nameFilter?: string; recordingConfigurationArn?: string }): Promise<ChannelSummary[]> {
   const ivs = await ctx.aws.ivs();
   const channels: ChannelSummary[] = [];
   try {
@@ -87,6 +89,7 @@ export async function listChannels(ctx: Context, opts: { nameFilter?: string; re
       rows: channels.map((c) => [c.name, c.arn?.split("/").pop(), c.type, c.latencyMode, c.authorized, c.recordingConfigurationArn ? "on" : "off"]),
     },
   );
+  return channels;
 }
 
 export async function getChannel(ctx: Context, ref: string): Promise<void> {

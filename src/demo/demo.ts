@@ -1,0 +1,71 @@
+/**
+ * `ivsctl demo`: the whole mission against the embedded emulator, started in-process on a free
+ * port. Each step runs the same domain functions the commands run, with real output, and the
+ * demo ends with a summary table. Any failed step makes the exit code non-zero.
+ */
+import { createContext, type Context, type GlobalOptions } from "../cli/context.ts";
+import { CliError, toCliError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+import type { IO } from "../cli/io.ts";
+import type { LocalServer } from "../local/server.ts";
+
+export interface DemoState {
+  ctx: Context;
+  server: LocalServer;
+  /** Values steps hand to later steps (ARNs, tokens). */
+  values: Record<string, string>;
+}
+
+export interface DemoStep {
+  title: string;
+  /** A reason to skip (e.g. ffmpeg missing), checked just before the step runs. */
+  skipIf?: (state: DemoState) => string | undefined | Promise<string | undefined>;
+  run: (state: DemoState) => Promise<void>;
+}
+
+export interface DemoOptions {
+  /** Show the emulator's secrets in the narrated output (never by default). */
+  showSecrets: boolean;
+  steps: DemoStep[];
+}
+
+export async function runDemo(io: IO, env: Record<string, string | undefined>, base: GlobalOptions, opts: DemoOptions): Promise<void> {
+  const { startLocalServer } = await import("../local/server.ts");
+  const server = await startLocalServer({ port: 0, statePath: ":memory:", env });
+  const say = (s: string) => io.stdout.write(`${s}\n`);
+  const globals: GlobalOptions = { ...base, local: true, yes: true, dryRun: false, output: base.output === "json" ? "table" : base.output, showSecrets: opts.showSecrets, stack: "ivsctl-local" };
+  const ctx = createContext(io, { ...env, IVSCTL_LOCAL_ENDPOINT: server.url }, globals);
+  const state: DemoState = { ctx, server, values: {} };
+  say(`ivsctl demo: the embedded emulator is serving ${server.url} (ingest ${server.world.ingestHost}); nothing here touches AWS.\n`);
+
+  const results: { step: string; status: "ok" | "skipped" | "FAILED"; detail: string; ms: number }[] = [];
+  try {
+    for (const [i, step] of opts.steps.entries()) {
+      say(`── ${i + 1}. ${step.title} ${"─".repeat(Math.max(3, 60 - step.title.length))}`);
+      const started = performance.now();
+      const skip = await step.skipIf?.(state);
+      if (skip) {
+        say(`(skipped: ${skip})\n`);
+        results.push({ step: step.title, status: "skipped", detail: skip, ms: 0 });
+        continue;
+      }
+      try {
+        await step.run(state);
+        results.push({ step: step.title, status: "ok", detail: "", ms: performance.now() - started });
+      } catch (err) {
+        const e = toCliError(err);
+        io.stderr.write(`error: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}\n`);
+        results.push({ step: step.title, status: "FAILED", detail: `${e.message} (exit ${e.exitCode})`, ms: performance.now() - started });
+      }
+      say("");
+    }
+  } finally {
+    await server.stop();
+  }
+  ctx.out.result(
+    { steps: results },
+    { kind: "table", title: "Summary", columns: ["step", "status", "time", "detail"], rows: results.map((r) => [r.step, r.status, r.status === "skipped" ? "-" : `${r.ms.toFixed(0)} ms`, r.detail]) },
+  );
+  const failed = results.filter((r) => r.status === "FAILED").length;
+  if (failed) throw new CliError(`${failed} demo step${failed > 1 ? "s" : ""} failed`, { exitCode: ExitCode.Internal, code: "DemoFailed" });
+}
