@@ -3,12 +3,17 @@
  * uses, so unmodified SDKs and the AWS CLI work against it through --endpoint-url.
  */
 import { cloudFormationService } from "./cloudformation.ts";
+import { createEcsService } from "./ecs.ts";
 import { ServiceError } from "./errors.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
+import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
+import { ivsRecordingService } from "./ivs-recording.ts";
+import { ivsStreamKeysService } from "./ivs-stream-keys.ts";
+import { ivsStreamsService } from "./ivs-streams.ts";
 import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
@@ -50,6 +55,10 @@ export interface Fault {
   untilMs?: number;
   /** Delay before answering, to simulate a server that stops answering. */
   delayMs?: number;
+  /** ECS RunTask: answer `failures: [{reason, detail}]` instead of an error (see src/local/ecs.ts). */
+  failure?: { reason: string; detail?: string; arn?: string };
+  /** ECS RunTask: how the started tasks behave (hold at a status, or stop when reaching one; see src/local/ecs.ts). */
+  task?: { holdAt?: string; stopAt?: string; stopCode?: string; stoppedReason?: string; exitCode?: number };
 }
 
 const JSON_TARGETS: Record<string, string> = {
@@ -66,7 +75,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
   // Every emulated service. Several files may serve one API (same name): their operations merge.
-  const builtIn: EmulatedService[] = [ivsService, ivsMetadataService, ivsRealtimeIngestService, cloudFormationService, secretsManagerService];
+  const builtIn: EmulatedService[] = [
+    ivsService,
+    ivsStreamKeysService,
+    ivsPlaybackKeysService,
+    ivsRecordingService,
+    ivsStreamsService,
+    ivsMetadataService,
+    ivsRealtimeIngestService,
+    cloudFormationService,
+    secretsManagerService,
+  ];
+  builtIn.push(createEcsService());
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
@@ -97,7 +117,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     const fault = takeFault(service.name, operation);
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
-      if (fault.code !== "Delay") throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
+      // Faults that shape a result (ECS failures[], task behaviour) are handed to the operation instead.
+      if (fault.code !== "Delay" && !fault.failure && !fault.task) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     const handler = service.operations[operation];
     const model = modelFor(service.name);
@@ -109,7 +130,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       const problems = validateInput(service.name, model, operation, input);
       if (problems.length) throw new ServiceError(service.protocol === "query" ? "ValidationError" : "ValidationException", formatValidation(problems), 400);
     }
-    const ctx: RequestContext = { store, region, account: LOCAL_ACCOUNT, now, world };
+    const ctx: RequestContext & { fault?: Fault } = { store, region, account: LOCAL_ACCOUNT, now, world, fault: fault?.failure || fault?.task ? fault : undefined };
     return handler(input, ctx);
   }
 

@@ -1,0 +1,510 @@
+/**
+ * Amazon ECS in the emulator (JSON 1.1): Fargate tasks on the seeded (or any stored) cluster and
+ * task definition. RunTask, StopTask, ListTasks, DescribeTasks, DescribeTaskDefinition,
+ * DescribeClusters.
+ *
+ * Task status is a function of time (PROVISIONING -> PENDING -> RUNNING, one step each, 300 ms by
+ * default; IVSCTL_LOCAL_ECS_STEP_MS changes it), and STOPPING -> DEPROVISIONING -> STOPPED after a
+ * stop. It is recomputed whenever a task is read, and a timer also applies it in the background,
+ * so a task's side effects happen even when nobody asks.
+ *
+ * Virtual participants: a task whose container environment holds STAGE_ARN and PARTICIPANT_TOKEN
+ * joins that stage when it reaches RUNNING (through the stage link, see `StageLink`), and leaves
+ * when its container stops. A token the stage rejects makes the container exit (1).
+ *
+ * Failure switches (POST /_ivsctl/faults, service "ecs", operation "RunTask"):
+ * - `{code, status}`: the call fails with that error (any operation), as for every service.
+ * - `{failure: {reason, detail?}}`: RunTask answers `tasks: []` and `failures: [{reason, detail}]`,
+ *   as ECS does for capacity (`RESOURCE:FARGATE`), `MISSING`, `AGENT` and the like.
+ * - `{task: {holdAt?, stopAt?, stopCode?, stoppedReason?, exitCode?}}`: the tasks of that RunTask
+ *   stay in `holdAt` forever, or stop when they reach `stopAt` (default stopCode TaskFailedToStart).
+ * And in a task's container environment: IVSCTL_LOCAL_EXIT_AFTER=<duration> (e.g. 500ms, 2s) makes
+ * the container exit that long after RUNNING, with IVSCTL_LOCAL_EXIT_CODE (default 1).
+ */
+import { randomBytes } from "node:crypto";
+import { parseArn } from "../aws/arn.ts";
+import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
+import { ServiceError } from "./errors.ts";
+import { paginate } from "./ids.ts";
+import { SEED_KIND } from "./seed.ts";
+import type { EmulatedService, RequestContext } from "./service.ts";
+import type { Store } from "./store.ts";
+
+export const ECS_KIND = {
+  cluster: SEED_KIND.ecsCluster,
+  taskDefinition: SEED_KIND.ecsTaskDefinition,
+  task: "ecs:task",
+} as const;
+
+export const VP_ENV = { stageArn: "STAGE_ARN", token: "PARTICIPANT_TOKEN", participantId: "PARTICIPANT_ID", userId: "PARTICIPANT_USER_ID", attributes: "PARTICIPANT_ATTRIBUTES" } as const;
+
+type Status = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING" | "DEPROVISIONING" | "STOPPED";
+const START_ORDER: Status[] = ["PROVISIONING", "PENDING", "RUNNING"];
+
+interface ClusterDoc {
+  clusterArn: string;
+  clusterName: string;
+  status: string;
+}
+
+interface ContainerDef {
+  name: string;
+  image: string;
+  cpu?: number;
+  memory?: number;
+  essential?: boolean;
+  environment?: { name: string; value: string }[];
+}
+
+export interface TaskDefinitionDoc {
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  status: string;
+  networkMode?: string;
+  requiresCompatibilities?: string[];
+  cpu?: string;
+  memory?: string;
+  containerDefinitions: ContainerDef[];
+}
+
+/** What the stage side of the emulator offers ECS: join with a token, leave. Errors mean "rejected". */
+export interface StageLink {
+  join(store: Store, stageArn: string, who: { participantId?: string; userId?: string; attributes?: Record<string, string>; token: string }, now: Date): unknown;
+  leave(store: Store, stageArn: string, participantId: string, now: Date): unknown;
+}
+
+interface Plan {
+  stepMs: number;
+  holdAt?: Status;
+  stopAt?: Status;
+  stopCode?: string;
+  stoppedReason?: string;
+  exitCode?: number;
+  /** Container exits this long after RUNNING. */
+  exitAfterMs?: number;
+}
+
+/** The stored task: the API's Task fields, plus our own (underscore) bookkeeping, never returned. */
+interface TaskDoc {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  group: string;
+  launchType: string;
+  platformVersion: string;
+  platformFamily: string;
+  cpu?: string;
+  memory?: string;
+  availabilityZone: string;
+  connectivity: string;
+  desiredStatus: "RUNNING" | "STOPPED";
+  lastStatus: Status;
+  startedBy?: string;
+  tags: { key: string; value: string }[];
+  overrides: Record<string, unknown>;
+  attachments: unknown[];
+  containers: { containerArn: string; taskArn: string; name: string; image: string; lastStatus: string; exitCode?: number; reason?: string; cpu?: string; memory?: string; networkInterfaces: unknown[] }[];
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  connectivityAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  executionStoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  version: number;
+  _plan: Plan;
+  /** Epoch ms when the container stopped (exit or stop request), with why. */
+  _stop?: { at: number; stopCode: string; reason: string; exitCode?: number; containerReason?: string };
+  _vp?: { stageArn: string; token: string; participantId?: string; userId?: string; attributes?: Record<string, string>; joined?: boolean; left?: boolean };
+}
+
+const invalid = (m: string) => new ServiceError("InvalidParameterException", m, 400);
+const clientError = (m: string) => new ServiceError("ClientException", m, 400);
+const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const STATUSES = new Set<Status>(["PROVISIONING", "PENDING", "RUNNING"]);
+
+function parseDurationMs(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] === "ms" ? 1 : m[2] === "m" ? 60_000 : 1000);
+}
+
+function findCluster(ctx: RequestContext, ref: string | undefined): ClusterDoc {
+  const name = ref ?? "default";
+  const all = ctx.store.list<ClusterDoc>(ECS_KIND.cluster);
+  const hit = all.find((c) => c.clusterArn === name || c.clusterName === name);
+  if (!hit || hit.status !== "ACTIVE") throw new ServiceError("ClusterNotFoundException", "Cluster not found.", 400);
+  return hit;
+}
+
+/** family, family:revision or ARN; a bare family means its latest ACTIVE revision. */
+export function findTaskDefinition(store: Store, ref: string): TaskDefinitionDoc | undefined {
+  const all = store.list<TaskDefinitionDoc>(ECS_KIND.taskDefinition);
+  if (ref.startsWith("arn:")) return all.find((t) => t.taskDefinitionArn === ref);
+  const [family, rev] = ref.split(":");
+  const matches = all.filter((t) => t.family === family && (rev === undefined ? t.status === "ACTIVE" : t.revision === Number(rev)));
+  return matches.sort((a, b) => b.revision - a.revision)[0];
+}
+
+/** Subnet ids a stored stack declares: the emulator's idea of "subnets that exist". */
+function knownSubnets(store: Store): Set<string> {
+  const ids = new Set<string>();
+  for (const s of store.list<StackDoc>(STACK_KIND)) for (const r of s.Resources) if (r.ResourceType === "AWS::EC2::Subnet") ids.add(r.PhysicalResourceId);
+  return ids;
+}
+
+export interface EcsOptions {
+  /** Milliseconds per lifecycle step (default IVSCTL_LOCAL_ECS_STEP_MS, else 300). */
+  stepMs?: number;
+  stage?: StageLink;
+}
+
+/** What a fault that does not throw may carry into RunTask (see server.ts `Fault`). */
+interface InjectedFault {
+  failure?: { reason: string; detail?: string; arn?: string };
+  task?: { holdAt?: string; stopAt?: string; stopCode?: string; stoppedReason?: string; exitCode?: number };
+}
+
+export function createEcsService(opts: EcsOptions = {}): EmulatedService {
+  const stepMs = () => opts.stepMs ?? (Number(process.env.IVSCTL_LOCAL_ECS_STEP_MS) >= 0 && process.env.IVSCTL_LOCAL_ECS_STEP_MS ? Number(process.env.IVSCTL_LOCAL_ECS_STEP_MS) : 300);
+
+  /** Bring a task's status up to `now`, with its side effects; persists when something changed. */
+  function refresh(store: Store, task: TaskDoc, now: number): TaskDoc {
+    const before = JSON.stringify(task);
+    const p = task._plan;
+    const runningAt = task.createdAt + 2 * p.stepMs;
+    // Planned stops: a failure at some start status, or the container exiting after RUNNING.
+    if (!task._stop && p.stopAt && !p.holdAt) {
+      const at = task.createdAt + START_ORDER.indexOf(p.stopAt) * p.stepMs;
+      if (now >= at) {
+        const code = p.stopCode ?? (p.stopAt === "RUNNING" ? "EssentialContainerExited" : "TaskFailedToStart");
+        task._stop = { at, stopCode: code, reason: p.stoppedReason ?? (code === "EssentialContainerExited" ? "Essential container in task exited" : "Task failed to start"), exitCode: p.exitCode };
+      }
+    }
+    if (!task._stop && p.exitAfterMs !== undefined && !p.holdAt && now >= runningAt + p.exitAfterMs) {
+      task._stop = { at: runningAt + p.exitAfterMs, stopCode: "EssentialContainerExited", reason: "Essential container in task exited", exitCode: p.exitCode ?? 1 };
+    }
+    const capIndex = p.holdAt ? START_ORDER.indexOf(p.holdAt) : 2;
+    const started = (t: number): Status => {
+      const idx = p.stepMs <= 0 ? 2 : Math.floor((t - task.createdAt) / p.stepMs);
+      return START_ORDER[Math.max(0, Math.min(idx, 2, capIndex))]!;
+    };
+    // Join when RUNNING is reached (before any stop that happens later).
+    const runningReachedAt = capIndex < 2 ? Infinity : runningAt;
+    const reachedRunning = runningReachedAt <= (task._stop ? Math.min(now, task._stop.at) : now);
+    if (reachedRunning) {
+      task.startedAt ??= Math.round(runningAt) / 1000;
+      task.connectivityAt ??= Math.round(task.createdAt + p.stepMs) / 1000;
+      task.pullStartedAt ??= Math.round(task.createdAt + p.stepMs) / 1000;
+      task.pullStoppedAt ??= Math.round(runningAt) / 1000;
+      if (task._vp && !task._vp.joined && opts.stage) {
+        try {
+          opts.stage.join(store, task._vp.stageArn, { participantId: task._vp.participantId, userId: task._vp.userId, attributes: task._vp.attributes, token: task._vp.token }, new Date(runningAt));
+          task._vp.joined = true;
+        } catch (e) {
+          // The VP container cannot join: it logs and exits, as the sample's does.
+          task._vp.joined = false;
+          task._vp.left = true;
+          task._stop ??= { at: runningAt, stopCode: "EssentialContainerExited", reason: "Essential container in task exited", exitCode: 1, containerReason: `stage rejected the participant token: ${(e as Error).message}` };
+        }
+      }
+    }
+    let status: Status;
+    if (task._stop && now >= task._stop.at) {
+      const since = now - task._stop.at;
+      status = since < p.stepMs ? "STOPPING" : since < 2 * p.stepMs ? "DEPROVISIONING" : "STOPPED";
+      task.desiredStatus = "STOPPED";
+      task.stopCode = task._stop.stopCode;
+      task.stoppedReason = task._stop.reason;
+      task.stoppingAt ??= Math.round(task._stop.at) / 1000;
+      task.executionStoppedAt ??= Math.round(task._stop.at) / 1000;
+      if (status === "STOPPED") task.stoppedAt ??= Math.round(task._stop.at + 2 * p.stepMs) / 1000;
+      for (const c of task.containers) {
+        c.lastStatus = "STOPPED";
+        if (task.startedAt !== undefined) c.exitCode ??= task._stop.exitCode ?? (task._stop.stopCode === "UserInitiated" ? 143 : 0);
+        if (task._stop.containerReason) c.reason ??= task._stop.containerReason;
+      }
+      if (task._vp?.joined && !task._vp.left && opts.stage && task._vp.participantId) {
+        task._vp.left = true;
+        try {
+          opts.stage.leave(store, task._vp.stageArn, task._vp.participantId, new Date(task._stop.at));
+        } catch {
+          // already gone from the stage
+        }
+      }
+    } else {
+      status = started(now);
+      for (const c of task.containers) c.lastStatus = status === "RUNNING" ? "RUNNING" : "PENDING";
+    }
+    task.lastStatus = status;
+    if (JSON.stringify(task) !== before) {
+      task.version += 1;
+      store.put(ECS_KIND.task, task.taskArn, task);
+    }
+    return task;
+  }
+
+  /** Apply the next status change in the background too, so VPs join without being described. */
+  function schedule(store: Store, taskArn: string, delayMs: number): void {
+    const t = setTimeout(() => {
+      try {
+        const task = store.get<TaskDoc>(ECS_KIND.task, taskArn);
+        if (!task) return;
+        const updated = refresh(store, task, Date.now());
+        const next = nextChange(updated);
+        if (next !== undefined) schedule(store, taskArn, next);
+      } catch {
+        // the store was closed (emulator stopped): nothing left to do
+      }
+    }, Math.max(0, delayMs));
+    (t as { unref?: () => void }).unref?.();
+  }
+
+  function nextChange(task: TaskDoc): number | undefined {
+    if (task.lastStatus === "STOPPED") return undefined;
+    if (task.lastStatus === "RUNNING" && !task._stop && task._plan.exitAfterMs === undefined) return undefined;
+    if (task._plan.holdAt && task.lastStatus === task._plan.holdAt && !task._stop) return undefined;
+    return Math.max(1, task._plan.stepMs / 2);
+  }
+
+  function load(ctx: RequestContext, arn: string): TaskDoc | undefined {
+    const t = ctx.store.get<TaskDoc>(ECS_KIND.task, arn);
+    return t ? refresh(ctx.store, t, ctx.now().getTime()) : undefined;
+  }
+
+  /** A task ARN, or a task id within the given cluster. */
+  function taskArnFor(cluster: ClusterDoc, ref: string): string {
+    if (ref.startsWith("arn:")) return ref;
+    const arn = parseArn(cluster.clusterArn)!;
+    return `arn:aws:ecs:${arn.region}:${arn.account}:task/${cluster.clusterName}/${ref}`;
+  }
+
+  function view(task: TaskDoc, includeTags: boolean): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(task)) if (!k.startsWith("_") && v !== undefined) out[k] = v;
+    if (!includeTags) delete out.tags;
+    return out;
+  }
+
+  function runTask(input: any, ctx: RequestContext & { fault?: InjectedFault }) {
+    const cluster = findCluster(ctx, input.cluster);
+    const td = findTaskDefinition(ctx.store, input.taskDefinition);
+    if (!td) throw clientError("TaskDefinition not found.");
+    if (td.status !== "ACTIVE" && !input.taskDefinition.includes(":")) throw clientError("TaskDefinition is inactive");
+    const launchType = input.launchType ?? (input.capacityProviderStrategy ? "FARGATE" : "FARGATE");
+    if (input.launchType && input.capacityProviderStrategy) throw invalid("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
+    if (launchType !== "FARGATE") throw invalid(`ivsctl local runs FARGATE tasks only (got launchType ${launchType}).`);
+    if (td.requiresCompatibilities && !td.requiresCompatibilities.includes("FARGATE")) throw invalid("Task definition does not support launch_type FARGATE.");
+    const count = input.count ?? 1;
+    if (count < 1 || count > 10) throw invalid("count must be between 1 and 10.");
+    const net = input.networkConfiguration?.awsvpcConfiguration;
+    if ((td.networkMode ?? "awsvpc") === "awsvpc" && !net) throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    const subnets: string[] = net?.subnets ?? [];
+    if (net && subnets.length === 0) throw invalid("subnets can not be empty.");
+    if (subnets.length > 16) throw invalid("subnets can have at most 16 items.");
+    const known = knownSubnets(ctx.store);
+    for (const s of subnets) {
+      if (!SUBNET_ID.test(s)) throw invalid(`Error retrieving subnet information for [${s}]: The subnet ID '${s}' is malformed`);
+      if (!known.has(s)) throw invalid(`Error retrieving subnet information for [${s}]: The subnet ID '${s}' does not exist`);
+    }
+    for (const g of (net?.securityGroups ?? []) as string[]) {
+      if (!SG_ID.test(g)) throw invalid(`Error retrieving security group information for [${g}]: The security group '${g}' is malformed`);
+    }
+    if (input.startedBy !== undefined && !/^[a-zA-Z0-9_/-]{1,128}$/.test(input.startedBy)) {
+      throw invalid("startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens, forward slashes and underscores.");
+    }
+    const tags: { key: string; value: string }[] = input.tags ?? [];
+    if (tags.length > 50) throw invalid("Tags can have at most 50 items.");
+    for (const t of tags) if (t.key?.toLowerCase().startsWith("aws:")) throw invalid("Tag keys with the prefix 'aws:' are reserved.");
+    const overrides = input.overrides ?? {};
+    for (const o of (overrides.containerOverrides ?? []) as { name?: string }[]) {
+      if (!td.containerDefinitions.some((c) => c.name === o.name)) throw invalid(`Override for container named ${o.name} is not a container in the TaskDefinition.`);
+    }
+    if (ctx.fault?.failure) {
+      const f = ctx.fault.failure;
+      return { tasks: [], failures: [{ arn: f.arn ?? cluster.clusterArn, reason: f.reason, detail: f.detail }] };
+    }
+    const injected = ctx.fault?.task;
+    for (const s of [injected?.holdAt, injected?.stopAt]) if (s !== undefined && !STATUSES.has(s as Status)) throw new ServiceError("InternalFailure", `fault: task status ${s} is not PROVISIONING, PENDING or RUNNING`, 500);
+
+    const now = ctx.now().getTime();
+    const region = parseArn(cluster.clusterArn)!.region;
+    const account = parseArn(cluster.clusterArn)!.account;
+    const tasks: TaskDoc[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = randomBytes(16).toString("hex");
+      const taskArn = `arn:aws:ecs:${region}:${account}:task/${cluster.clusterName}/${id}`;
+      const env = new Map<string, string>();
+      const containers = td.containerDefinitions.map((c) => {
+        const o = (overrides.containerOverrides ?? []).find((x: { name?: string }) => x.name === c.name) as { environment?: { name: string; value: string }[] } | undefined;
+        if (c.essential !== false) {
+          for (const kv of [...(c.environment ?? []), ...(o?.environment ?? [])]) env.set(kv.name, kv.value);
+        }
+        return {
+          containerArn: `arn:aws:ecs:${region}:${account}:container/${cluster.clusterName}/${id}/${crypto.randomUUID()}`,
+          taskArn,
+          name: c.name,
+          image: c.image,
+          lastStatus: "PENDING",
+          cpu: c.cpu !== undefined ? String(c.cpu) : undefined,
+          memory: c.memory !== undefined ? String(c.memory) : undefined,
+          networkInterfaces: [],
+        };
+      });
+      const subnet = subnets[i % Math.max(1, subnets.length)];
+      const exitAfterMs = parseDurationMs(env.get("IVSCTL_LOCAL_EXIT_AFTER"));
+      const exitCode = env.has("IVSCTL_LOCAL_EXIT_CODE") ? Number(env.get("IVSCTL_LOCAL_EXIT_CODE")) : injected?.exitCode;
+      let attributes: Record<string, string> | undefined;
+      try {
+        attributes = env.has(VP_ENV.attributes) ? (JSON.parse(env.get(VP_ENV.attributes)!) as Record<string, string>) : undefined;
+      } catch {
+        attributes = undefined;
+      }
+      const task: TaskDoc = {
+        taskArn,
+        clusterArn: cluster.clusterArn,
+        taskDefinitionArn: td.taskDefinitionArn,
+        group: input.group ?? `family:${td.family}`,
+        launchType: "FARGATE",
+        platformVersion: !input.platformVersion || input.platformVersion === "LATEST" ? "1.4.0" : input.platformVersion,
+        platformFamily: "Linux",
+        cpu: (overrides.cpu as string | undefined) ?? td.cpu,
+        memory: (overrides.memory as string | undefined) ?? td.memory,
+        availabilityZone: `${region}${"abc"[i % 3]}`,
+        connectivity: "CONNECTED",
+        desiredStatus: "RUNNING",
+        lastStatus: "PROVISIONING",
+        startedBy: input.startedBy,
+        tags,
+        overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...overrides },
+        attachments: subnet
+          ? [
+              {
+                id: crypto.randomUUID(),
+                type: "ElasticNetworkInterface",
+                status: "ATTACHED",
+                details: [
+                  { name: "subnetId", value: subnet },
+                  { name: "networkInterfaceId", value: `eni-${randomBytes(9).toString("hex").slice(0, 17)}` },
+                  { name: "privateIPv4Address", value: `10.0.${1 + (i % 250)}.${10 + Math.floor(Math.random() * 200)}` },
+                ],
+              },
+            ]
+          : [],
+        containers,
+        createdAt: now, // ms here, for the arithmetic; apiView gives the API's seconds
+        version: 1,
+        _plan: { stepMs: stepMs(), holdAt: injected?.holdAt as Status | undefined, stopAt: injected?.stopAt as Status | undefined, stopCode: injected?.stopCode, stoppedReason: injected?.stoppedReason, exitCode, exitAfterMs },
+        _vp:
+          env.get(VP_ENV.stageArn) && env.get(VP_ENV.token)
+            ? { stageArn: env.get(VP_ENV.stageArn)!, token: env.get(VP_ENV.token)!, participantId: env.get(VP_ENV.participantId) || undefined, userId: env.get(VP_ENV.userId) || undefined, attributes }
+            : undefined,
+      };
+      ctx.store.put(ECS_KIND.task, taskArn, task);
+      schedule(ctx.store, taskArn, Math.max(1, task._plan.stepMs / 2));
+      tasks.push(task);
+    }
+    return { tasks: tasks.map((t) => apiView(t, true)), failures: [] };
+  }
+
+  /** The API's view: seconds for every timestamp. */
+  function apiView(task: TaskDoc, includeTags: boolean) {
+    const v = view(task, includeTags);
+    v.createdAt = task.createdAt / 1000;
+    return v;
+  }
+
+  function stopTask(input: any, ctx: RequestContext) {
+    const cluster = findCluster(ctx, input.cluster);
+    const arn = taskArnFor(cluster, input.task);
+    const task = load(ctx, arn);
+    if (!task || task.clusterArn !== cluster.clusterArn) throw invalid("The referenced task was not found.");
+    if (!task._stop) {
+      const at = ctx.now().getTime();
+      task._stop = { at, stopCode: "UserInitiated", reason: input.reason ?? "Task stopped by user" };
+      refresh(ctx.store, task, at);
+      schedule(ctx.store, arn, task._plan.stepMs);
+    }
+    return { task: apiView(task, false) };
+  }
+
+  function listTasks(input: any, ctx: RequestContext) {
+    const cluster = findCluster(ctx, input.cluster);
+    if (input.desiredStatus && !["RUNNING", "PENDING", "STOPPED"].includes(input.desiredStatus)) throw invalid("Invalid desiredStatus.");
+    const nowMs = ctx.now().getTime();
+    const tasks = ctx.store
+      .list<TaskDoc>(ECS_KIND.task)
+      .filter((t) => t.clusterArn === cluster.clusterArn)
+      .map((t) => refresh(ctx.store, t, nowMs))
+      .filter((t) => {
+        if (input.startedBy !== undefined && t.startedBy !== input.startedBy) return false;
+        if (input.family !== undefined && t.group !== `family:${input.family}` && !t.taskDefinitionArn.includes(`:task-definition/${input.family}:`)) return false;
+        // ECS: desiredStatus RUNNING (the default) lists tasks ECS wants running; PENDING has no match on Fargate.
+        const want = input.desiredStatus ?? "RUNNING";
+        return want === "PENDING" ? false : t.desiredStatus === want;
+      });
+    const { page, nextToken } = paginate(tasks, input.nextToken, input.maxResults, 100);
+    return { taskArns: page.map((t) => t.taskArn), nextToken };
+  }
+
+  function describeTasks(input: any, ctx: RequestContext) {
+    const cluster = findCluster(ctx, input.cluster);
+    const refs: string[] = input.tasks ?? [];
+    if (refs.length === 0) throw invalid("Tasks cannot be empty.");
+    if (refs.length > 100) throw invalid("Tasks can have at most 100 items.");
+    const includeTags = ((input.include ?? []) as string[]).includes("TAGS");
+    const tasks: unknown[] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const ref of refs) {
+      const arn = taskArnFor(cluster, ref);
+      const t = load(ctx, arn);
+      if (t && t.clusterArn === cluster.clusterArn) tasks.push(apiView(t, includeTags));
+      else failures.push({ arn, reason: "MISSING" });
+    }
+    return { tasks, failures };
+  }
+
+  function describeTaskDefinition(input: any, ctx: RequestContext) {
+    const td = findTaskDefinition(ctx.store, input.taskDefinition);
+    if (!td) throw clientError("Unable to describe task definition.");
+    const includeTags = ((input.include ?? []) as string[]).includes("TAGS");
+    return { taskDefinition: td, ...(includeTags ? { tags: [] } : {}) };
+  }
+
+  function describeClusters(input: any, ctx: RequestContext) {
+    const refs: string[] = input.clusters?.length ? input.clusters : ["default"];
+    const all = ctx.store.list<ClusterDoc>(ECS_KIND.cluster);
+    const clusters: unknown[] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const ref of refs) {
+      const c = all.find((x) => x.clusterArn === ref || x.clusterName === ref);
+      if (c) {
+        const running = ctx.store.list<TaskDoc>(ECS_KIND.task).filter((t) => t.clusterArn === c.clusterArn && t.desiredStatus === "RUNNING");
+        clusters.push({ ...c, runningTasksCount: running.length, pendingTasksCount: 0, activeServicesCount: 0, registeredContainerInstancesCount: 0, capacityProviders: ["FARGATE", "FARGATE_SPOT"] });
+      } else failures.push({ arn: ref.startsWith("arn:") ? ref : `arn:aws:ecs:${ctx.region}:${ctx.account}:cluster/${ref}`, reason: "MISSING" });
+    }
+    return { clusters, failures };
+  }
+
+  return {
+    name: "ecs",
+    protocol: "json",
+    operations: {
+      RunTask: runTask,
+      StopTask: stopTask,
+      ListTasks: listTasks,
+      DescribeTasks: describeTasks,
+      DescribeTaskDefinition: describeTaskDefinition,
+      DescribeClusters: describeClusters,
+    },
+  };
+}
+
+/** The emulator's ECS, without a stage link (server.ts builds the linked one). */
+export const ecsService: EmulatedService = createEcsService();
