@@ -97,7 +97,8 @@ export class AwsClients {
       maxAttempts: s.maxAttempts,
       // Adaptive retry adds client-side rate limiting on top of backoff when AWS throttles.
       retryMode: "adaptive",
-      requestHandler: { requestTimeout: s.requestTimeoutMs, connectionTimeout: Math.min(5_000, s.requestTimeoutMs) },
+      // throwOnRequestTimeout: without it the SDK only logs a warning and waits forever.
+      requestHandler: { requestTimeout: s.requestTimeoutMs, connectionTimeout: Math.min(5_000, s.requestTimeoutMs), throwOnRequestTimeout: true },
     };
   }
 }

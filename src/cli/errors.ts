@@ -129,7 +129,12 @@ export function toCliError(err: unknown, action?: string): CliError {
   return new CliError(`${prefix}${message}`, { exitCode: ExitCode.Internal, code: name, cause: err });
 }
 
-/** AWS messages sometimes span lines; the error line must stay one line. */
+/** AWS messages sometimes span lines, and SDK internals prefix their own name; the error line stays one line. */
 function cleanMessage(message: string): string {
-  return message.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
+  return (
+    message
+      .replace(/^@smithy\/[\w-]+ - \[\w+\] /, "")
+      .replace(/\s*\n\s*/g, " ")
+      .trim() || "unknown error"
+  );
 }
