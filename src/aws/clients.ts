@@ -110,13 +110,15 @@ function addDebugLogging(client: SdkClient, service: string, log: Logger): void 
       const started = performance.now();
       try {
         const out = await next(args);
-        log.debug(`${service} ${context.commandName ?? "?"} -> ${out.response?.statusCode ?? "ok"} in ${(performance.now() - started).toFixed(0)} ms`);
+        log.debug(`${service} ${op(context)} -> ${out.response?.statusCode ?? "ok"} in ${(performance.now() - started).toFixed(0)} ms`);
         return out;
       } catch (err) {
-        log.debug(`${service} ${context.commandName ?? "?"} failed in ${(performance.now() - started).toFixed(0)} ms: ${(err as Error).name}`);
+        log.debug(`${service} ${op(context)} failed in ${(performance.now() - started).toFixed(0)} ms: ${(err as Error).name}`);
         throw err;
       }
     },
     { step: "initialize", name: "ivsctlDebugLog" },
   );
 }
+
+const op = (context: { commandName?: string }) => (context.commandName ?? "?").replace(/Command$/, "");
