@@ -1,6 +1,6 @@
 /** Amazon IVS (low-latency) in the emulator: channels, their stream keys, and tags. */
 import { parseArn } from "../aws/arn.ts";
-import { conflict, notFound, ServiceError, validation } from "./errors.ts";
+import { conflict, notFound, validation } from "./errors.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
@@ -212,12 +212,7 @@ export const ivsService: EmulatedService = {
     BatchGetChannel: batchGetChannel,
     ListChannels: listChannels,
     UpdateChannel: updateChannel,
-    GetStream: (input, ctx) => {
-      getChannel(ctx, input.channelArn);
-      const stream = ctx.store.get<{ state: string }>(KIND.stream, input.channelArn);
-      if (stream?.state !== "LIVE") throw new ServiceError("ChannelNotBroadcasting", "Channel is not broadcasting", 404);
-      return { stream };
-    },
+    // GetStream, ListStreams, StopStream and stream sessions: src/local/ivs-streams.ts
     DeleteChannel: deleteChannel,
     ...tagOperations(taggable),
   },

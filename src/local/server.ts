@@ -10,6 +10,10 @@ import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
+import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
+import { ivsRecordingService } from "./ivs-recording.ts";
+import { ivsStreamKeysService } from "./ivs-stream-keys.ts";
+import { ivsStreamsService } from "./ivs-streams.ts";
 import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
@@ -71,7 +75,17 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
   // Every emulated service. Several files may serve one API (same name): their operations merge.
-  const builtIn: EmulatedService[] = [ivsService, ivsMetadataService, ivsRealtimeIngestService, cloudFormationService, secretsManagerService];
+  const builtIn: EmulatedService[] = [
+    ivsService,
+    ivsStreamKeysService,
+    ivsPlaybackKeysService,
+    ivsRecordingService,
+    ivsStreamsService,
+    ivsMetadataService,
+    ivsRealtimeIngestService,
+    cloudFormationService,
+    secretsManagerService,
+  ];
   builtIn.push(createEcsService());
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
