@@ -33,10 +33,10 @@ export interface StreamSessionDoc {
 }
 
 export function newStreamId(): string {
-  // IVS stream ids look like st-1A2b3C4d5E6f7G8h9I0jK (st- plus 21 alphanumerics).
+  // IVS stream ids are 26 characters: st- plus 23 alphanumerics (the API model's StreamId min=max=26).
   const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   let id = "st-";
-  const seed = crypto.getRandomValues(new Uint8Array(21));
+  const seed = crypto.getRandomValues(new Uint8Array(23));
   for (const b of seed) id += chars[b % chars.length];
   return id;
 }
