@@ -10,6 +10,11 @@ export const rootCommand = defineGroup({
   ],
   subCommands: {
     channel: () => import("./channel/index.ts").then((m) => m.default),
+    "stream-key": () => import("./stream-key/index.ts").then((m) => m.default),
+    "playback-key": () => import("./playback-key/index.ts").then((m) => m.default),
+    token: () => import("./token/index.ts").then((m) => m.default),
+    recording: () => import("./recording/index.ts").then((m) => m.default),
+    stream: () => import("./stream/index.ts").then((m) => m.default),
     stack: () => import("./stack/index.ts").then((m) => m.default),
     local: () => import("./local/index.ts").then((m) => m.default),
     completion: () => import("./completion.ts").then((m) => m.default),

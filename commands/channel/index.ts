@@ -9,5 +9,6 @@ export default defineGroup({
     get: () => import("./get.ts").then((m) => m.default),
     update: () => import("./update.ts").then((m) => m.default),
     delete: () => import("./delete.ts").then((m) => m.default),
+    token: () => import("./token.ts").then((m) => m.default),
   },
 });

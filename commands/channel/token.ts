@@ -1,0 +1,53 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { parseDuration } from "../../src/cli/duration.ts";
+import { usageError } from "../../src/cli/errors.ts";
+import { MAX_RESOLUTIONS } from "../../src/tokens/playback.ts";
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number (got "${value}")`);
+  return Number(value);
+}
+
+export default defineLeaf({
+  meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
+  args: {
+    channel: { type: "positional", description: "Channel ARN, id or name" },
+    key: { type: "string", description: "Private key PEM file (P-384)", valueHint: "file" },
+    secret: { type: "string", description: "Secrets Manager secret holding the private key PEM", valueHint: "id" },
+    ttl: { type: "string", description: "Lifetime of the token (exp = now + ttl, in seconds)", valueHint: "1h", default: "1h" },
+    origin: { type: "string", description: "Allowed origin (repeatable; https://*.example.com wildcards)", valueHint: "url", repeatable: true },
+    "strict-origin": { type: "boolean", description: "Enforce the origins on every request (at most 5 origins)" },
+    "viewer-id": { type: "string", description: "Viewer id for session revocation (at most 40 characters; ttl at most 10m)", valueHint: "id" },
+    "viewer-session-version": { type: "string", description: "Viewer session version (whole number >= 0)", valueHint: "n" },
+    "single-use": { type: "boolean", description: "Add a single-use uuid (ttl at most 10m)" },
+    "max-resolution": { type: "string", description: "Highest rendition the viewer may play", valueHint: MAX_RESOLUTIONS.join("|") },
+    count: { type: "string", description: "Mint N tokens offline, one per line (JSON Lines with -o json)", valueHint: "n", default: "1" },
+    ...globalArgs,
+  },
+  examples: [
+    "ivsctl channel token private-demo --key playback.pem --ttl 2h",
+    "ivsctl channel token private-demo --secret ivs/playback-key --origin https://example.com --strict-origin",
+    "ivsctl channel token private-demo --key playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
+  ],
+  async handler(ctx, args) {
+    const ttl = args.string("ttl") ?? "1h";
+    if (/^\s*-/.test(ttl)) throw usageError(`--ttl must be positive (got "${ttl}")`);
+    const opts = {
+      channel: args.requiredPositional("channel"),
+      keyFile: args.string("key"),
+      secret: args.string("secret"),
+      ttlMs: parseDuration(ttl, "--ttl"),
+      origins: args.list("origin"),
+      strictOrigin: args.flag("strict-origin"),
+      viewerId: args.string("viewer-id"),
+      viewerSessionVersion: wholeNumber(args.string("viewer-session-version"), "--viewer-session-version"),
+      singleUse: args.flag("single-use"),
+      maxResolution: args.choice("max-resolution", MAX_RESOLUTIONS),
+      count: wholeNumber(args.string("count") ?? "1", "--count")!,
+    };
+    const { channelToken } = await import("../../src/channel/playback-token.ts");
+    await channelToken(ctx, opts);
+  },
+});

@@ -1,0 +1,17 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+
+export default defineLeaf({
+  meta: { name: "delete", description: "Delete a playback key pair (asks first): tokens signed with it stop working" },
+  args: {
+    key: { type: "positional", description: "Playback key ARN, id or name" },
+    ...mutatingArgs,
+    ...globalArgs,
+  },
+  examples: ["ivsctl playback-key delete web --yes"],
+  async handler(ctx, args) {
+    const opts = { key: args.requiredPositional("key"), dryRun: ctx.globals.dryRun };
+    const { deletePlaybackKey } = await import("../../src/channel/playback-keys.ts");
+    await deletePlaybackKey(ctx, opts);
+  },
+});

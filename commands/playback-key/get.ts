@@ -1,0 +1,16 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+
+export default defineLeaf({
+  meta: { name: "get", description: "Show a playback key pair (ARN, name, fingerprint; IVS never returns key material)" },
+  args: {
+    key: { type: "positional", description: "Playback key ARN, id or name" },
+    ...globalArgs,
+  },
+  examples: ["ivsctl playback-key get web"],
+  async handler(ctx, args) {
+    const key = args.requiredPositional("key");
+    const { getPlaybackKey } = await import("../../src/channel/playback-keys.ts");
+    await getPlaybackKey(ctx, key);
+  },
+});

@@ -1,0 +1,51 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { parseTags } from "../../src/aws/tags.ts";
+import { parseDuration } from "../../src/cli/duration.ts";
+import { usageError } from "../../src/cli/errors.ts";
+import { parseRenditions, parseThumbnailStorage, THUMBNAIL_RESOLUTIONS } from "../../src/channel/recording-options.ts";
+
+function seconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\s*-/.test(value)) throw usageError(`${flag} must not be negative (got "${value}")`);
+  return parseDuration(value, flag) / 1000;
+}
+
+export default defineLeaf({
+  meta: { name: "create", description: "Create a recording configuration for an S3 bucket (--wait until ACTIVE)" },
+  args: {
+    bucket: { type: "string", description: "S3 bucket (same region as IVS)", valueHint: "name", required: true },
+    name: { type: "string", description: "Configuration name", valueHint: "name" },
+    renditions: { type: "string", description: "Renditions to record: all, none, or a list", valueHint: "HD,SD|all|none" },
+    thumbnails: { type: "string", description: "Thumbnail interval (1s-60s)", valueHint: "10s" },
+    "no-thumbnails": { type: "boolean", description: "Record no thumbnails" },
+    "thumbnail-storage": { type: "string", description: "Thumbnail storage", valueHint: "SEQUENTIAL,LATEST" },
+    "thumbnail-resolution": { type: "string", description: "Thumbnail resolution", valueHint: THUMBNAIL_RESOLUTIONS.join("|") },
+    "reconnect-window": { type: "string", description: "Join reconnects within this window into one recording (0s-300s)", valueHint: "60s" },
+    wait: { type: "boolean", description: "Wait until the configuration is ACTIVE (CREATE_FAILED: exit 5)" },
+    tag: { type: "string", description: "Tag as key=value", valueHint: "k=v", repeatable: true },
+    ...mutatingArgs,
+    ...globalArgs,
+  },
+  examples: [
+    "ivsctl recording create --bucket my-vods --wait",
+    "ivsctl recording create --bucket my-vods --name hd-only --renditions HD --thumbnails 30s --thumbnail-storage SEQUENTIAL,LATEST --reconnect-window 60s",
+  ],
+  async handler(ctx, args) {
+    const opts = {
+      bucket: args.requiredString("bucket"),
+      name: args.string("name"),
+      renditions: parseRenditions(args.string("renditions")),
+      thumbnailIntervalSeconds: seconds(args.string("thumbnails"), "--thumbnails"),
+      disableThumbnails: args.flag("no-thumbnails"),
+      thumbnailStorage: parseThumbnailStorage(args.string("thumbnail-storage")),
+      thumbnailResolution: args.choice("thumbnail-resolution", THUMBNAIL_RESOLUTIONS),
+      reconnectWindowSeconds: seconds(args.string("reconnect-window"), "--reconnect-window"),
+      tags: parseTags(args.list("tag")),
+      wait: args.flag("wait"),
+      dryRun: ctx.globals.dryRun,
+    };
+    const { createRecording } = await import("../../src/channel/recording.ts");
+    await createRecording(ctx, opts);
+  },
+});

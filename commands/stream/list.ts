@@ -1,0 +1,17 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { STREAM_HEALTH } from "../../src/channel/stream-health.ts";
+
+export default defineLeaf({
+  meta: { name: "list", description: "List live streams of the region" },
+  args: {
+    health: { type: "string", description: "Only streams with this health", valueHint: STREAM_HEALTH.join("|") },
+    ...globalArgs,
+  },
+  examples: ["ivsctl stream list", "ivsctl stream list --health STARVING -o json"],
+  async handler(ctx, args) {
+    const opts = { health: args.choice("health", STREAM_HEALTH) };
+    const { listStreams } = await import("../../src/channel/streams.ts");
+    await listStreams(ctx, opts);
+  },
+});

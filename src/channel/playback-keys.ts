@@ -1,0 +1,200 @@
+/**
+ * Playback key pairs (private channels). `create` makes a P-384 pair locally, imports only the
+ * public half, and puts the private PEM in a 0600 file or a Secrets Manager secret; it is never
+ * printed. IVS allows 3 key pairs per region and never returns key material.
+ */
+import { existsSync, readFileSync, unlinkSync } from "node:fs";
+import {
+  DeletePlaybackKeyPairCommand,
+  GetPlaybackKeyPairCommand,
+  ImportPlaybackKeyPairCommand,
+  paginateListPlaybackKeyPairs,
+  type IvsClient,
+  type PlaybackKeyPair,
+} from "@aws-sdk/client-ivs";
+import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import { printDryRun } from "../cli/dry-run.ts";
+import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
+import type { HumanView } from "../cli/output.ts";
+import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile } from "../tokens/es384.ts";
+
+export const PLAYBACK_KEY_QUOTA = 3;
+
+export interface CreatePlaybackKeyOptions {
+  name?: string;
+  out?: string;
+  secret?: string;
+  tags?: Record<string, string>;
+  dryRun: boolean;
+}
+
+function checkName(name: string | undefined): void {
+  if (name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(name)) {
+    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${name}"`);
+  }
+}
+
+/** Checks done before anything is generated or called. */
+export function checkCreatePlaybackKey(o: CreatePlaybackKeyOptions): void {
+  checkName(o.name);
+  if (o.out && o.secret) throw usageError("give either --out FILE or --secret ID, not both");
+  if (!o.out && !o.secret) throw usageError("say where the private key goes: --out FILE (mode 0600) or --secret ID (Secrets Manager)", "ivsctl never prints a private key");
+  if (o.out && existsSync(o.out)) throw usageError(`${o.out} already exists: refusing to overwrite a key file`);
+}
+
+function quotaError(e: unknown): unknown {
+  if ((e as Error)?.name === "ServiceQuotaExceededException") {
+    return stateError(
+      `this region already has the maximum of ${PLAYBACK_KEY_QUOTA} playback key pairs`,
+      "ServiceQuotaExceededException",
+      "delete one first: ivsctl playback-key list, then ivsctl playback-key delete <arn>",
+    );
+  }
+  return e;
+}
+
+async function importPublic(ivs: IvsClient, request: { publicKeyMaterial: string; name?: string; tags?: Record<string, string> }): Promise<PlaybackKeyPair> {
+  try {
+    const { keyPair } = await ivs.send(new ImportPlaybackKeyPairCommand(request));
+    return keyPair!;
+  } catch (e) {
+    throw toCliError(quotaError(e), "importing the playback public key");
+  }
+}
+
+/** Store the private PEM as the secret's current value, creating the secret when it does not exist. */
+async function putSecret(ctx: Context, id: string, pem: string, description: string): Promise<string> {
+  const sm = await import("@aws-sdk/client-secrets-manager");
+  const client = await ctx.aws.secrets();
+  try {
+    const r = await client.send(new sm.PutSecretValueCommand({ SecretId: id, SecretString: pem }));
+    return r.ARN!;
+  } catch (e) {
+    if ((e as Error).name !== "ResourceNotFoundException") throw e;
+  }
+  const r = await client.send(new sm.CreateSecretCommand({ Name: id, SecretString: pem, Description: description }));
+  return r.ARN!;
+}
+
+function keyPairView(k: PlaybackKeyPair, extra: [string, string | undefined][] = []): HumanView {
+  const fields: [string, string | undefined][] = [["Name", k.name], ["ARN", k.arn], ["Fingerprint", k.fingerprint], ...extra];
+  const tags = Object.entries(k.tags ?? {});
+  if (tags.length) fields.push(["Tags", tags.map(([a, b]) => `${a}=${b}`).join(", ")]);
+  return { kind: "record", fields };
+}
+
+export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOptions): Promise<void> {
+  checkCreatePlaybackKey(o);
+  const pair = generateP384();
+  const request = { publicKeyMaterial: pair.publicKeyPem, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
+  if (o.dryRun) {
+    printDryRun(ctx, "ImportPlaybackKeyPair", { ...request, privateKeyTo: o.out ? `file ${o.out} (mode 0600)` : `secret ${o.secret}` });
+    return;
+  }
+  const ivs = await ctx.aws.ivs();
+  if (o.out) {
+    // The file first: if it cannot be written, nothing was imported.
+    writeKeyFile(o.out, pair.privateKeyPem);
+    let keyPair: PlaybackKeyPair;
+    try {
+      keyPair = await importPublic(ivs, request);
+    } catch (e) {
+      unlinkSync(o.out);
+      throw e;
+    }
+    ctx.log.success(`imported playback key ${keyPair.arn}; private key written to ${o.out} (mode 0600)`);
+    ctx.out.result({ keyPair, privateKeyFile: o.out }, keyPairView(keyPair, [["Private key file", o.out]]));
+    return;
+  }
+  const keyPair = await importPublic(ivs, request);
+  let secretArn: string;
+  try {
+    secretArn = await putSecret(ctx, o.secret!, pair.privateKeyPem, `IVS playback signing key for ${keyPair.arn}`);
+  } catch (e) {
+    // Without its private half the imported key is useless and uses one of the 3 slots: undo.
+    await ivs.send(new DeletePlaybackKeyPairCommand({ arn: keyPair.arn! })).catch(() => undefined);
+    const err = toCliError(e, `storing the private key in secret ${o.secret}`);
+    throw new CliError(`${err.message}; the imported public key was deleted again`, { exitCode: err.exitCode, code: err.code, cause: e });
+  }
+  ctx.log.success(`imported playback key ${keyPair.arn}; private key stored in ${secretArn}`);
+  ctx.out.result({ keyPair, privateKeySecretArn: secretArn }, keyPairView(keyPair, [["Private key secret", secretArn]]));
+}
+
+export function readPemFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
+  checkName(o.name);
+  const pem = o.file === "-" ? await ctx.io.readStdin() : readPemFile(o.file, "public key file");
+  // Accepts a public key, or a private key whose public half is sent: key material never leaves otherwise.
+  const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, o.file === "-" ? "stdin" : o.file));
+  const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
+  if (o.dryRun) return printDryRun(ctx, "ImportPlaybackKeyPair", request);
+  const keyPair = await importPublic(await ctx.aws.ivs(), request);
+  ctx.log.success(`imported playback key ${keyPair.arn}`);
+  ctx.out.result({ keyPair }, keyPairView(keyPair));
+}
+
+async function listAll(ivs: IvsClient): Promise<PlaybackKeyPair[]> {
+  const out: PlaybackKeyPair[] = [];
+  for await (const page of paginateListPlaybackKeyPairs({ client: ivs }, {})) out.push(...(page.keyPairs ?? []));
+  return out;
+}
+
+export async function resolvePlaybackKeyArn(ivs: IvsClient, ref: string): Promise<string> {
+  return resolveArn(parseResourceRef(ref, "playback-key"), "playback-key", async function* () {
+    yield* await listAll(ivs);
+  });
+}
+
+export async function listPlaybackKeys(ctx: Context): Promise<void> {
+  const ivs = await ctx.aws.ivs();
+  let keyPairs: PlaybackKeyPair[];
+  try {
+    keyPairs = await listAll(ivs);
+  } catch (e) {
+    throw toCliError(e, "listing playback key pairs");
+  }
+  ctx.out.result(
+    { keyPairs },
+    { kind: "table", columns: ["name", "id", "arn"], rows: keyPairs.map((k) => [k.name, k.arn?.split("/").pop(), k.arn]) },
+  );
+}
+
+export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
+  parseResourceRef(ref, "playback-key");
+  const ivs = await ctx.aws.ivs();
+  try {
+    const arn = await resolvePlaybackKeyArn(ivs, ref);
+    const { keyPair } = await ivs.send(new GetPlaybackKeyPairCommand({ arn }));
+    ctx.out.result({ keyPair }, keyPairView(keyPair!));
+  } catch (e) {
+    throw toCliError(e, `getting playback key ${ref}`);
+  }
+}
+
+export async function deletePlaybackKey(ctx: Context, o: { key: string; dryRun: boolean }): Promise<void> {
+  parseResourceRef(o.key, "playback-key");
+  const ivs = await ctx.aws.ivs();
+  let arn: string;
+  try {
+    arn = await resolvePlaybackKeyArn(ivs, o.key);
+  } catch (e) {
+    throw toCliError(e, `deleting playback key ${o.key}`);
+  }
+  if (o.dryRun) return printDryRun(ctx, "DeletePlaybackKeyPair", { arn });
+  await confirmOrRefuse(ctx, `Delete playback key ${arn}? Tokens signed with its private key stop working`);
+  try {
+    await ivs.send(new DeletePlaybackKeyPairCommand({ arn }));
+  } catch (e) {
+    throw toCliError(e, `deleting playback key ${o.key}`);
+  }
+  ctx.log.success(`deleted playback key ${arn}`);
+  ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
+}

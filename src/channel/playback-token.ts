@@ -1,0 +1,113 @@
+/**
+ * `ivsctl channel token`: sign playback tokens for a (private) channel with a local P-384 key.
+ * One GetChannel call; the tokens themselves are minted offline.
+ */
+import type { KeyObject } from "node:crypto";
+import { GetChannelCommand } from "@aws-sdk/client-ivs";
+import { parseResourceRef } from "../aws/resolve.ts";
+import type { Context } from "../cli/context.ts";
+import { formatDuration } from "../cli/duration.ts";
+import { toCliError, usageError } from "../cli/errors.ts";
+import { importPrivateKeyPem, signEs384 } from "../tokens/es384.ts";
+import { checkPlaybackTokenOptions, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
+import { resolveChannelArn } from "./channels.ts";
+import { readPemFile } from "./playback-keys.ts";
+
+export interface ChannelTokenOptions extends Omit<PlaybackTokenOptions, "channelArn"> {
+  channel: string;
+  keyFile?: string;
+  secret?: string;
+  count: number;
+}
+
+export const MAX_COUNT = 100_000;
+
+export function checkKeySource(o: { keyFile?: string; secret?: string }): void {
+  if (o.keyFile && o.secret) throw usageError("give either --key FILE or --secret ID, not both");
+  if (!o.keyFile && !o.secret) throw usageError("a signing key is needed: --key FILE (private key PEM) or --secret ID (Secrets Manager)");
+}
+
+/** A PEM held in a secret: the whole SecretString, or a privateKey/privateKeyPem/key field of a JSON one. */
+export function pemFromSecretString(s: string): string {
+  const t = s.trim();
+  if (t.startsWith("{")) {
+    try {
+      const o = JSON.parse(t) as Record<string, unknown>;
+      for (const f of ["privateKey", "privateKeyPem", "key", "pem"]) if (typeof o[f] === "string") return o[f] as string;
+    } catch {
+      // not JSON: fall through and let the PEM check say what is wrong
+    }
+  }
+  return t;
+}
+
+/** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
+export async function loadSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
+  if (o.keyFile) return importPrivateKeyPem(readPemFile(o.keyFile, "key file"), o.keyFile);
+  const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  const sm = await ctx.aws.secrets();
+  let value: string | undefined;
+  try {
+    value = (await sm.send(new GetSecretValueCommand({ SecretId: o.secret! }))).SecretString;
+  } catch (e) {
+    throw toCliError(e, `reading the signing key from secret ${o.secret}`);
+  }
+  if (!value) throw usageError(`secret ${o.secret} has no SecretString holding a PEM private key`);
+  return importPrivateKeyPem(pemFromSecretString(value), `the key in secret ${o.secret}`);
+}
+
+export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promise<void> {
+  // Everything that can be checked offline is checked before the key is read or AWS is called.
+  checkPlaybackTokenOptions(o);
+  checkKeySource(o);
+  if (!Number.isInteger(o.count) || o.count < 1 || o.count > MAX_COUNT) throw usageError(`--count must be 1 to ${MAX_COUNT} (got ${o.count})`);
+  parseResourceRef(o.channel, "channel");
+  const key = o.keyFile ? await loadSigningKey(ctx, o) : undefined;
+
+  const ivs = await ctx.aws.ivs();
+  let channelArn: string;
+  let playbackUrl: string;
+  let authorized: boolean;
+  try {
+    channelArn = await resolveChannelArn(ivs, o.channel);
+    const { channel } = await ivs.send(new GetChannelCommand({ arn: channelArn }));
+    playbackUrl = channel!.playbackUrl!;
+    authorized = channel!.authorized === true;
+  } catch (e) {
+    throw toCliError(e, `signing a playback token for ${o.channel}`);
+  }
+  const signingKey = key ?? (await loadSigningKey(ctx, o));
+  if (!authorized) {
+    ctx.log.warn(`channel ${channelArn} is not authorized (private): viewers can play it without a token; make it private with \`ivsctl channel update ${channelArn} --authorized\``);
+  }
+  const opts: PlaybackTokenOptions = { ...o, channelArn };
+  const now = ctx.now();
+
+  if (o.count === 1) {
+    const claims = playbackClaims(opts, now);
+    const token = await signEs384(claims, signingKey);
+    const url = playbackUrlWithToken(playbackUrl, token);
+    const expiresAt = new Date((claims.exp as number) * 1000);
+    ctx.out.result(
+      { token, playbackUrl: url, channelArn, expiresAt, claims },
+      {
+        kind: "record",
+        fields: [
+          ["Channel", channelArn],
+          ["Expires", `${expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z")} (in ${formatDuration(o.ttlMs)})`],
+          ["Token", token],
+          ["Playback URL", url],
+        ],
+      },
+    );
+    return;
+  }
+  // --count N: JSON Lines, one key, a fresh single-use uuid per token when asked.
+  for await (const { token, claims } of mintPlaybackTokens(signingKey, opts, o.count, now)) {
+    const url = playbackUrlWithToken(playbackUrl, token);
+    const line: Record<string, unknown> = { token, playbackUrl: url, exp: claims.exp };
+    if (claims["aws:single-use-uuid"]) line.singleUseUuid = claims["aws:single-use-uuid"];
+    ctx.out.line(line, url);
+  }
+  ctx.log.success(`minted ${o.count} playback tokens for ${channelArn}`);
+}

@@ -1,0 +1,141 @@
+/** Recording configurations (S3). Cannot be updated: delete and create. */
+import {
+  CreateRecordingConfigurationCommand,
+  DeleteRecordingConfigurationCommand,
+  GetRecordingConfigurationCommand,
+  paginateListRecordingConfigurations,
+  type IvsClient,
+  type RecordingConfiguration,
+  type RecordingConfigurationSummary,
+} from "@aws-sdk/client-ivs";
+import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import { printDryRun } from "../cli/dry-run.ts";
+import { CliError, stateError, toCliError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+import type { HumanView } from "../cli/output.ts";
+import { checkRecordingOptions, toRecordingRequest, type RecordingOptions } from "./recording-options.ts";
+
+const RESOURCE = "recording-configuration";
+/** How long --wait waits for ACTIVE, and how often it looks. */
+export const WAIT_TIMEOUT_MS = 5 * 60_000;
+const POLL_MS = 2_000;
+
+function recordingView(r: RecordingConfiguration): HumanView {
+  const t = r.thumbnailConfiguration;
+  const rc = r.renditionConfiguration;
+  const fields: [string, string | number | undefined][] = [
+    ["Name", r.name],
+    ["ARN", r.arn],
+    ["State", r.state],
+    ["Bucket", r.destinationConfiguration?.s3?.bucketName],
+    ["Renditions", rc ? (rc.renditionSelection === "CUSTOM" ? rc.renditions?.join(",") : rc.renditionSelection) : undefined],
+    [
+      "Thumbnails",
+      t ? (t.recordingMode === "DISABLED" ? "off" : `every ${t.targetIntervalSeconds}s${t.resolution ? ` at ${t.resolution}` : ""}${t.storage?.length ? ` (${t.storage.join(",")})` : ""}`) : undefined,
+    ],
+    ["Reconnect window", r.recordingReconnectWindowSeconds !== undefined ? `${r.recordingReconnectWindowSeconds}s` : undefined],
+  ];
+  const tags = Object.entries(r.tags ?? {});
+  if (tags.length) fields.push(["Tags", tags.map(([a, b]) => `${a}=${b}`).join(", ")]);
+  return { kind: "record", fields };
+}
+
+function createFailed(r: RecordingConfiguration): CliError {
+  return stateError(
+    `recording configuration ${r.arn} is CREATE_FAILED: IVS could not use bucket "${r.destinationConfiguration?.s3?.bucketName}"`,
+    "CreateFailed",
+    "the bucket must exist, be in the same region as IVS, and not block IVS's writes; delete this configuration and create another",
+  );
+}
+
+async function waitActive(ctx: Context, ivs: IvsClient, arn: string): Promise<RecordingConfiguration> {
+  const deadline = ctx.now() + WAIT_TIMEOUT_MS;
+  for (;;) {
+    const { recordingConfiguration: r } = await ivs.send(new GetRecordingConfigurationCommand({ arn }));
+    if (r?.state === "ACTIVE") return r;
+    if (r?.state === "CREATE_FAILED") throw createFailed(r);
+    if (ctx.now() >= deadline) throw new CliError(`recording configuration ${arn} is still ${r?.state} after ${WAIT_TIMEOUT_MS / 60_000} minutes`, { exitCode: ExitCode.Throttled, code: "WaitTimeout" });
+    ctx.log.info(`waiting for ${arn} to become ACTIVE (now ${r?.state})`);
+    await Bun.sleep(POLL_MS);
+  }
+}
+
+export async function createRecording(ctx: Context, o: RecordingOptions): Promise<void> {
+  checkRecordingOptions(o);
+  const request = toRecordingRequest(o);
+  if (o.dryRun) return printDryRun(ctx, "CreateRecordingConfiguration", request);
+  const ivs = await ctx.aws.ivs();
+  let r: RecordingConfiguration;
+  try {
+    r = (await ivs.send(new CreateRecordingConfigurationCommand(request as any))).recordingConfiguration!;
+    if (o.wait && r.state !== "ACTIVE") r = await waitActive(ctx, ivs, r.arn!);
+    else if (r.state === "CREATE_FAILED") throw createFailed(r);
+  } catch (e) {
+    throw toCliError(e, "creating recording configuration");
+  }
+  ctx.log.success(`created recording configuration ${r.name || r.arn} (${r.state})`);
+  ctx.out.result({ recordingConfiguration: r }, recordingView(r));
+}
+
+async function listAll(ivs: IvsClient): Promise<RecordingConfigurationSummary[]> {
+  const out: RecordingConfigurationSummary[] = [];
+  for await (const page of paginateListRecordingConfigurations({ client: ivs }, {})) out.push(...(page.recordingConfigurations ?? []));
+  return out;
+}
+
+export async function resolveRecordingArn(ivs: IvsClient, ref: string): Promise<string> {
+  return resolveArn(parseResourceRef(ref, RESOURCE), RESOURCE, async function* () {
+    yield* await listAll(ivs);
+  });
+}
+
+export async function listRecordings(ctx: Context): Promise<void> {
+  const ivs = await ctx.aws.ivs();
+  let recordingConfigurations: RecordingConfigurationSummary[];
+  try {
+    recordingConfigurations = await listAll(ivs);
+  } catch (e) {
+    throw toCliError(e, "listing recording configurations");
+  }
+  ctx.out.result(
+    { recordingConfigurations },
+    {
+      kind: "table",
+      columns: ["name", "id", "state", "bucket"],
+      rows: recordingConfigurations.map((r) => [r.name, r.arn?.split("/").pop(), r.state, r.destinationConfiguration?.s3?.bucketName]),
+    },
+  );
+}
+
+export async function getRecording(ctx: Context, ref: string): Promise<void> {
+  parseResourceRef(ref, RESOURCE);
+  const ivs = await ctx.aws.ivs();
+  try {
+    const arn = await resolveRecordingArn(ivs, ref);
+    const { recordingConfiguration } = await ivs.send(new GetRecordingConfigurationCommand({ arn }));
+    ctx.out.result({ recordingConfiguration }, recordingView(recordingConfiguration!));
+  } catch (e) {
+    throw toCliError(e, `getting recording configuration ${ref}`);
+  }
+}
+
+export async function deleteRecording(ctx: Context, o: { recording: string; dryRun: boolean }): Promise<void> {
+  parseResourceRef(o.recording, RESOURCE);
+  const ivs = await ctx.aws.ivs();
+  let arn: string;
+  try {
+    arn = await resolveRecordingArn(ivs, o.recording);
+  } catch (e) {
+    throw toCliError(e, `deleting recording configuration ${o.recording}`);
+  }
+  if (o.dryRun) return printDryRun(ctx, "DeleteRecordingConfiguration", { arn });
+  await confirmOrRefuse(ctx, `Delete recording configuration ${arn}?`);
+  try {
+    await ivs.send(new DeleteRecordingConfigurationCommand({ arn }));
+  } catch (e) {
+    throw toCliError(e, `deleting recording configuration ${o.recording}`);
+  }
+  ctx.log.success(`deleted recording configuration ${arn}`);
+  ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
+}
