@@ -1,0 +1,32 @@
+import { CliError } from "./errors.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { formatDuration } from "./duration.ts";
+
+export interface PollOptions<T> {
+  /** What is awaited, for the timeout message: "recording configuration X to become ACTIVE". */
+  what: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  now: () => number;
+  /** The last observed state, for the timeout message ("still CREATING"). */
+  describe?: (last: T) => string;
+  onPoll?: (value: T) => void;
+}
+
+/**
+ * The one polling loop (`--wait` flags): probe until `done`, or exit 6 naming the last state.
+ * A probe that throws ends the wait with that error (e.g. CREATE_FAILED, a task that stopped).
+ */
+export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, opts: PollOptions<T>): Promise<T> {
+  const deadline = opts.now() + opts.timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    opts.onPoll?.(value);
+    if (opts.now() >= deadline) {
+      const last = opts.describe ? `: ${opts.describe(value)}` : "";
+      throw new CliError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for ${opts.what}${last}`, { exitCode: ExitCode.Throttled, code: "WaitTimeout" });
+    }
+    await Bun.sleep(Math.max(0, Math.min(opts.intervalMs ?? 1000, deadline - opts.now())));
+  }
+}
