@@ -21,6 +21,7 @@ interface Shape {
 }
 
 export interface ServiceModel {
+  metadata?: { protocol?: string };
   operations: Record<string, { input?: { shape: string }; http?: { method: string; requestUri: string } }>;
   shapes: Record<string, Shape>;
 }
@@ -73,7 +74,8 @@ export function validateInput(service: string, model: ServiceModel, operation: s
   const op = model.operations[operation];
   if (!op?.input) return [];
   const problems: string[] = [];
-  check(service, model, op.input.shape, input, "", problems);
+  // The query protocol (CloudFormation) sends every scalar as text.
+  check(service, model, op.input.shape, input, "", problems, model.metadata?.protocol === "query");
   return problems;
 }
 
@@ -95,9 +97,13 @@ function compile(pattern: string): RegExp | null {
   return patternCache.get(pattern)!;
 }
 
-function check(service: string, model: ServiceModel, shapeName: string, value: unknown, path: string, problems: string[]): void {
+function check(service: string, model: ServiceModel, shapeName: string, value: unknown, path: string, problems: string[], textScalars = false): void {
   const shape = model.shapes[shapeName];
   if (!shape || value === undefined || value === null) return;
+  if (textScalars && typeof value === "string") {
+    if (shape.type === "boolean") value = value === "true" ? true : value === "false" ? false : value;
+    else if (["integer", "long", "float", "double"].includes(shape.type) && value.trim() !== "") value = Number(value);
+  }
   const at = path || "input";
   const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   const fail = (constraint: string): void => void problems.push(`Value '${show(value)}' at '${at}' failed to satisfy constraint: ${constraint}`);
@@ -110,7 +116,7 @@ function check(service: string, model: ServiceModel, shapeName: string, value: u
       }
       for (const [name, member] of Object.entries(shape.members ?? {})) {
         if (member.location === "header" || member.location === "headers") continue;
-        check(service, model, member.shape, obj[name], path ? `${path}.${name}` : name, problems);
+        check(service, model, member.shape, obj[name], path ? `${path}.${name}` : name, problems, textScalars);
       }
       return;
     }
@@ -118,7 +124,7 @@ function check(service: string, model: ServiceModel, shapeName: string, value: u
       if (!Array.isArray(value)) return fail("Member must be a list");
       if (shape.min !== undefined && value.length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && value.length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
-      value.forEach((v, i) => check(service, model, shape.member!.shape, v, `${at}.${i + 1}.member`, problems));
+      value.forEach((v, i) => check(service, model, shape.member!.shape, v, `${at}.${i + 1}.member`, problems, textScalars));
       return;
     }
     case "map": {
@@ -127,8 +133,8 @@ function check(service: string, model: ServiceModel, shapeName: string, value: u
       if (shape.min !== undefined && entries.length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && entries.length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
       for (const [k, v] of entries) {
-        check(service, model, shape.key!.shape, k, `${at}.key`, problems);
-        check(service, model, shape.value!.shape, v, `${at}.${k}`, problems);
+        check(service, model, shape.key!.shape, k, `${at}.key`, problems, textScalars);
+        check(service, model, shape.value!.shape, v, `${at}.${k}`, problems, textScalars);
       }
       return;
     }
