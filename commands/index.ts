@@ -16,6 +16,7 @@ export const rootCommand = defineGroup({
     recording: () => import("./recording/index.ts").then((m) => m.default),
     stream: () => import("./stream/index.ts").then((m) => m.default),
     stack: () => import("./stack/index.ts").then((m) => m.default),
+    vp: () => import("./vp/index.ts").then((m) => m.default),
     local: () => import("./local/index.ts").then((m) => m.default),
     completion: () => import("./completion.ts").then((m) => m.default),
     demo: () => import("./demo.ts").then((m) => m.default),

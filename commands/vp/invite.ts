@@ -1,0 +1,46 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { parseDuration } from "../../src/cli/duration.ts";
+import { usageError } from "../../src/cli/errors.ts";
+import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
+import { parseAttributes, parseEnv } from "../../src/vp/options.ts";
+
+export default defineLeaf({
+  meta: { name: "invite", description: "Run a virtual participant (one ECS task) that joins the stage with a fresh participant token" },
+  args: {
+    stage: { type: "positional", description: "Stage ARN, id or name" },
+    asset: { type: "string", description: "Video asset the VP publishes (passed as ASSET_NAME)", valueHint: "name" },
+    "user-id": { type: "string", description: "The participant's user id (in the token)", valueHint: "id" },
+    attribute: { type: "string", description: "Token attribute as key=value (at most 1 KB in all)", valueHint: "k=v", repeatable: true },
+    env: { type: "string", description: "Extra container environment NAME=VALUE", valueHint: "NAME=VALUE", repeatable: true },
+    wait: { type: "boolean", description: "Wait until the task is RUNNING and the participant CONNECTED" },
+    timeout: { type: "string", description: "How long --wait waits (exit 6 after)", valueHint: "120s" },
+    force: { type: "boolean", description: "Run another VP even if the stage has an active one" },
+    ...roleArgs,
+    ...mutatingArgs,
+    ...globalArgs,
+  },
+  examples: [
+    "ivsctl vp invite demo-stage --asset intro.mp4 --wait --stack my-vp",
+    "ivsctl vp invite arn:aws:ivs:us-west-2:123456789012:stage/AbCdEf012345 --user-id bot --attribute role=host --dry-run",
+  ],
+  async handler(ctx, args) {
+    const wait = args.flag("wait");
+    const timeout = args.string("timeout");
+    if (timeout !== undefined && !wait) throw usageError("--timeout applies only with --wait");
+    const opts = {
+      stage: args.requiredPositional("stage"),
+      asset: args.string("asset"),
+      userId: args.string("user-id"),
+      attributes: parseAttributes(args.list("attribute")),
+      env: parseEnv(args.list("env")),
+      wait,
+      timeoutMs: timeout !== undefined ? parseDuration(timeout, "--timeout") : 120_000,
+      force: args.flag("force"),
+      overrides: roleOverridesFrom(args),
+      dryRun: ctx.globals.dryRun,
+    };
+    const { inviteVp } = await import("../../src/vp/vp.ts");
+    await inviteVp(ctx, opts);
+  },
+});

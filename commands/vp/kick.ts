@@ -1,0 +1,27 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
+
+export default defineLeaf({
+  meta: { name: "kick", description: "Stop the stage's VP task(s) and disconnect their participants (no VP: exit 0)" },
+  args: {
+    stage: { type: "positional", description: "Stage ARN, id or name" },
+    all: { type: "boolean", description: "Stop every VP of the stage (needed when it has several)" },
+    participant: { type: "string", description: "Stop only the VP with this participant id", valueHint: "id" },
+    ...roleArgs,
+    ...mutatingArgs,
+    ...globalArgs,
+  },
+  examples: ["ivsctl vp kick demo-stage --stack my-vp", "ivsctl vp kick demo-stage --all --stack my-vp -o json"],
+  async handler(ctx, args) {
+    const opts = {
+      stage: args.requiredPositional("stage"),
+      all: args.flag("all"),
+      participantId: args.string("participant"),
+      overrides: roleOverridesFrom(args),
+      dryRun: ctx.globals.dryRun,
+    };
+    const { kickVp } = await import("../../src/vp/vp.ts");
+    await kickVp(ctx, opts);
+  },
+});

@@ -1,0 +1,282 @@
+/**
+ * `ivsctl vp invite|kick|list`: virtual participants as ECS tasks, resolved from the stack, plus
+ * the hooks other features call (key rotation restarts VPs; stage delete stops them).
+ */
+import type { ECSClient, KeyValuePair, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
+import type { Context } from "../cli/context.ts";
+import { printDryRun } from "../cli/dry-run.ts";
+import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+import { formatDuration } from "../cli/duration.ts";
+import type { HumanView } from "../cli/output.ts";
+import { stackResolver } from "../stack/outputs.ts";
+import type { StackResolver } from "../stack/resolve.ts";
+import { checkAsset, checkRoleInputs, checkUserId, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
+import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
+import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
+import { mintVpToken } from "./token.ts";
+
+const TOKEN_PLACEHOLDER = "<minted when the task is run>";
+
+function pollMs(ctx: Context): number {
+  const v = Number(ctx.env.IVSCTL_POLL_MS);
+  return Number.isFinite(v) && v > 0 ? v : ctx.globals.local ? 150 : 2_000;
+}
+
+function vpRows(tasks: VpTask[]): HumanView {
+  return {
+    kind: "table",
+    columns: ["stage", "participant", "status", "desired", "started", "task", "stop reason"],
+    rows: tasks.map((t) => [t.stageArn?.split("/").pop(), t.participantId, t.lastStatus, t.desiredStatus, t.startedAt ?? t.createdAt, taskId(t.taskArn), stopReasonOf(t)]),
+  };
+}
+
+/** ECS's stop code and reason, and the container's own reason, in one phrase. */
+export function stopReasonOf(t: Pick<VpTask, "stopCode" | "stoppedReason" | "containerReason" | "exitCode">): string | undefined {
+  if (!t.stopCode && !t.stoppedReason) return undefined;
+  const parts = [t.stopCode, t.stoppedReason].filter(Boolean).join(": ");
+  const container = t.containerReason ? `; container: ${t.containerReason}` : "";
+  const exit = t.exitCode !== undefined && t.stopCode === "EssentialContainerExited" ? ` (exit code ${t.exitCode})` : "";
+  return `${parts}${exit}${container}`;
+}
+
+/** The JSON of one VP task: ECS's names, minus the environment (it holds the token). */
+function taskJson(t: VpTask) {
+  const { environment: _env, ...rest } = t;
+  return rest;
+}
+
+function vpEnvironment(stage: VpStage, token: MintedToken | undefined, who: { asset?: string; userId?: string; attributes?: Record<string, string> }, extra: Record<string, string>): KeyValuePair[] {
+  const env: Record<string, string> = {
+    ...extra,
+    [VP_ENV.stageArn]: stage.arn,
+    [VP_ENV.token]: token?.token ?? TOKEN_PLACEHOLDER,
+    [VP_ENV.participantId]: token?.participantId ?? "",
+    [VP_ENV.whipUrl]: stage.whipUrl ?? "",
+    [VP_ENV.asset]: who.asset ?? "",
+  };
+  if (who.userId !== undefined) env[VP_ENV.userId] = who.userId;
+  if (who.attributes) env[VP_ENV.attributes] = JSON.stringify(who.attributes);
+  return Object.entries(env).map(([name, value]) => ({ name, value }));
+}
+
+function runTaskInput(target: VpTarget, container: string, stage: VpStage, token: MintedToken | undefined, environment: KeyValuePair[]): RunTaskCommandInput {
+  return {
+    cluster: target.cluster,
+    taskDefinition: target.taskDefinition,
+    launchType: "FARGATE",
+    count: 1,
+    networkConfiguration: { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: target.assignPublicIp } },
+    overrides: { containerOverrides: [{ name: container, environment }] },
+    startedBy: startedByFor(stage.arn),
+    enableECSManagedTags: true,
+    tags: [
+      { key: VP_TAG.stage, value: stage.arn },
+      { key: VP_TAG.participantId, value: token?.participantId ?? "" },
+    ],
+  };
+}
+
+/** `vp invite <stage>`. */
+export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void> {
+  checkStageRef(opts.stage);
+  checkRoleInputs(opts.overrides, ctx.env);
+  checkUserId(opts.userId);
+  checkAsset(opts.asset);
+  if (opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
+
+  const resolver = stackResolver(ctx, opts.overrides);
+  const ecs = await ctx.aws.ecs();
+  // The stack, the stage and (for an ARN) the stage's running VPs do not depend on each other.
+  const knownArn = STAGE_ARN.test(opts.stage) ? opts.stage : undefined;
+  const targetP = resolveTarget(resolver);
+  const stageP = resolveStage(ctx, opts.stage);
+  const activeP = async (stageArn: string) => findVpTasks(ecs, (await targetP).cluster, { startedBy: startedByFor(stageArn), includeStopped: false, describe: false });
+  const earlyActive = knownArn && !opts.force ? activeP(knownArn) : undefined;
+  earlyActive?.catch(() => undefined);
+  const [target, stage] = await Promise.all([targetP, stageP]);
+  const container = await containerNameOf(ecs, target);
+
+  if (!opts.force) {
+    const active = await (earlyActive ?? activeP(stage.arn));
+    if (active.arns.length > 0) {
+      const { tasks } = await findVpTasks(ecs, target.cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
+      const which = tasks.map(toVpTask).map((t) => `task ${taskId(t.taskArn)} (${t.lastStatus}, participant ${t.participantId || "?"})`);
+      throw stateError(`stage ${stage.name || stage.arn} already has an active ivsctl VP: ${which.join(", ") || active.arns.map(taskId).join(", ")}`, "AlreadyActive", "kick it first (`ivsctl vp kick`), or add --force to run another");
+    }
+  }
+
+  const who = { asset: opts.asset, userId: opts.userId, attributes: opts.attributes };
+  if (opts.dryRun) {
+    return printDryRun(ctx, "RunTask", runTaskInput(target, container, stage, undefined, vpEnvironment(stage, undefined, who, opts.env)) as unknown as Record<string, unknown>);
+  }
+  const token = await mintVpToken(ctx, resolver, stage, who);
+  ctx.log.debug(`participant token: ${token.source}, participant ${token.participantId}`);
+  let task = await runVpTask(ecs, runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, opts.env)));
+  ctx.log.success(`started VP task ${taskId(task.taskArn!)} on stage ${stage.name || stage.arn} (participant ${token.participantId})`);
+
+  let state: string | undefined;
+  if (opts.wait) ({ task, state } = await waitForVp(ctx, ecs, target.cluster, task, stage.arn, token.participantId, opts.timeoutMs));
+  const vp = toVpTask(task);
+  ctx.out.result(
+    { stageArn: stage.arn, participantId: token.participantId, tokenSource: token.source, participantState: state ?? null, task: taskJson(vp), cluster: target.cluster },
+    {
+      kind: "record",
+      fields: [
+        ["Stage", stage.arn],
+        ["Participant", token.participantId],
+        ["Token", token.source],
+        ["Task", vp.taskArn],
+        ["Status", vp.lastStatus],
+        ["Participant state", state],
+        ["Asset", vp.asset],
+      ],
+    },
+  );
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Poll until the task is RUNNING and the stage shows the participant CONNECTED. */
+async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started: Task, stageArn: string, participantId: string, timeoutMs: number): Promise<{ task: Task; state?: string }> {
+  const deadline = ctx.now() + timeoutMs;
+  let task = started;
+  let state: string | undefined;
+  for (;;) {
+    const vp = toVpTask(task);
+    if (vp.lastStatus === "STOPPED" || (vp.desiredStatus === "STOPPED" && vp.stopCode)) {
+      throw new CliError(`VP task ${taskId(vp.taskArn)} stopped before it joined: ${stopReasonOf(vp) ?? "no reason given"}`, { exitCode: ExitCode.State, code: vp.stopCode ?? "TaskStopped" });
+    }
+    if (vp.lastStatus === "RUNNING") {
+      state = await participantState(ctx, stageArn, participantId).catch((e) => {
+        throw toCliError(e, `reading participant ${participantId}`);
+      });
+      if (state === "CONNECTED") return { task, state };
+    }
+    if (ctx.now() >= deadline) {
+      const stop = stopReasonOf(vp);
+      throw new CliError(
+        `timed out after ${formatDuration(timeoutMs)} waiting for VP task ${taskId(vp.taskArn)}: last status ${vp.lastStatus ?? "unknown"} (desired ${vp.desiredStatus ?? "?"}), participant ${state ?? "not on the stage"}${stop ? `, stop reason: ${stop}` : ""}`,
+        { exitCode: ExitCode.Throttled, code: "Timeout", hint: "the task keeps running: see `ivsctl vp list`, or `ivsctl vp kick`" },
+      );
+    }
+    await Bun.sleep(Math.min(pollMs(ctx), Math.max(1, deadline - ctx.now())));
+    try {
+      task = (await describeTasks(ecs, cluster, [task.taskArn!]))[0] ?? task;
+    } catch (e) {
+      throw toCliError(e, `describing task ${taskId(task.taskArn!)}`);
+    }
+  }
+}
+
+/** `vp kick <stage>`: stop the stage's VP task(s) and disconnect their participants. Nothing to kick is exit 0. */
+export async function kickVp(ctx: Context, opts: KickOptions): Promise<void> {
+  checkStageRef(opts.stage);
+  checkRoleInputs(opts.overrides, ctx.env);
+  if (opts.participantId !== undefined && !/^[a-zA-Z0-9-]{1,64}$/.test(opts.participantId)) throw usageError(`--participant must be a participant id (got "${opts.participantId}")`);
+  if (opts.participantId !== undefined && opts.all) throw usageError("--participant and --all contradict each other");
+  const resolver = stackResolver(ctx, opts.overrides);
+  const ecs = await ctx.aws.ecs();
+  const [cluster, stage] = await Promise.all([resolveCluster(resolver), resolveStage(ctx, opts.stage)]);
+  const { tasks } = await findVpTasks(ecs, cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
+  let targets = tasks.map(toVpTask);
+  if (opts.participantId) targets = targets.filter((t) => t.participantId === opts.participantId);
+  if (targets.length === 0) {
+    ctx.log.info(`no active ivsctl VP on stage ${stage.name || stage.arn}${opts.participantId ? ` with participant ${opts.participantId}` : ""}: nothing to kick`);
+    ctx.out.result({ stageArn: stage.arn, stopped: [] }, { kind: "record", fields: [["Stage", stage.arn], ["Stopped", "nothing (no active VP)"]] });
+    return;
+  }
+  if (targets.length > 1 && !opts.all && !opts.participantId) {
+    throw stateError(
+      `stage ${stage.name || stage.arn} has ${targets.length} active VPs: ${targets.map((t) => `${t.participantId} (task ${taskId(t.taskArn)})`).join(", ")}`,
+      "SeveralVps",
+      "add --all to stop every one, or --participant ID for one",
+    );
+  }
+  if (opts.dryRun) return printDryRun(ctx, "StopTask", { cluster, tasks: targets.map((t) => t.taskArn), reason: "kicked by ivsctl" });
+  const stopped = await stopAndDisconnect(ctx, ecs, cluster, targets, "kicked by ivsctl vp kick");
+  ctx.log.success(`kicked ${stopped.length} VP${stopped.length === 1 ? "" : "s"} from stage ${stage.name || stage.arn}`);
+  ctx.out.result({ stageArn: stage.arn, stopped: stopped.map(taskJson) }, vpRows(stopped));
+}
+
+async function stopAndDisconnect(ctx: Context, ecs: ECSClient, cluster: string, targets: VpTask[], reason: string): Promise<VpTask[]> {
+  const out: VpTask[] = [];
+  for (const t of targets) {
+    const task = await stopVpTask(ecs, cluster, t.taskArn, reason);
+    // The container leaves when it gets SIGTERM; disconnecting too makes the kick immediate.
+    if (t.stageArn && t.participantId) await disconnectParticipant(ctx, t.stageArn, t.participantId, reason);
+    out.push(task ? { ...toVpTask(task), stageArn: t.stageArn, participantId: t.participantId, environment: {} } : { ...t, desiredStatus: "STOPPED" });
+  }
+  return out;
+}
+
+/** `vp list [--stage S] [--all]`. */
+export async function listVps(ctx: Context, opts: ListOptions): Promise<void> {
+  if (opts.stage !== undefined) checkStageRef(opts.stage);
+  checkRoleInputs(opts.overrides, ctx.env);
+  const resolver = stackResolver(ctx, opts.overrides);
+  const ecs = await ctx.aws.ecs();
+  const [cluster, stage] = await Promise.all([resolveCluster(resolver), opts.stage !== undefined ? resolveStage(ctx, opts.stage) : undefined]);
+  const { tasks } = await findVpTasks(ecs, cluster, { startedBy: stage ? startedByFor(stage.arn) : undefined, includeStopped: opts.all, describe: true });
+  const vps = tasks.map(toVpTask);
+  ctx.out.result({ cluster, tasks: vps.map(taskJson) }, vpRows(vps));
+}
+
+/**
+ * Key rotation: every running ivsctl VP task in the stack's cluster is replaced by a new task with
+ * a token minted now (so signed with the new key), then the old task is stopped. The replacement
+ * keeps the stage, asset, user id, attributes and extra environment. Returns how many were restarted.
+ */
+export async function restartVpTasks(ctx: Context, resolver: StackResolver): Promise<number> {
+  const cluster = await resolveOptionalCluster(resolver);
+  if (!cluster) return 0;
+  const ecs = await ctx.aws.ecs();
+  const { tasks } = await findVpTasks(ecs, cluster, { includeStopped: false, describe: true });
+  if (tasks.length === 0) return 0;
+  const target = await resolveTarget(resolver);
+  const rt = await ctx.aws.realtime();
+  const stages = new Map<string, VpStage>();
+  let restarted = 0;
+  for (const old of tasks) {
+    const vp = toVpTask(old);
+    if (!vp.stageArn) continue;
+    let stage = stages.get(vp.stageArn);
+    if (!stage) {
+      try {
+        stage = await getStage(rt, vp.stageArn);
+      } catch (e) {
+        throw toCliError(e, `reading stage ${vp.stageArn} to restart its VP`);
+      }
+      stages.set(vp.stageArn, stage);
+    }
+    const env = vp.environment;
+    const attributes = env[VP_ENV.attributes] ? (JSON.parse(env[VP_ENV.attributes]!) as Record<string, string>) : undefined;
+    const who = { asset: env[VP_ENV.asset] || undefined, userId: env[VP_ENV.userId], attributes };
+    const extra = Object.fromEntries(Object.entries(env).filter(([k]) => !(Object.values(VP_ENV) as string[]).includes(k)));
+    const container = old.overrides?.containerOverrides?.[0]?.name ?? (await containerNameOf(ecs, target));
+    const token = await mintVpToken(ctx, resolver, stage, who);
+    await runVpTask(ecs, { ...runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, extra)), taskDefinition: old.taskDefinitionArn ?? target.taskDefinition });
+    await stopAndDisconnect(ctx, ecs, cluster, [vp], "restarted by ivsctl (participant-token key rotated)");
+    restarted++;
+  }
+  return restarted;
+}
+
+/**
+ * Stage delete: stop every running ivsctl VP task of the stage and disconnect its participant.
+ * Without a VP backend (no cluster from flag, env or stack) there is nothing to stop: 0.
+ */
+export async function stopStageVps(ctx: Context, stageArn: string, resolver: StackResolver = stackResolver(ctx, {})): Promise<number> {
+  const cluster = await resolveOptionalCluster(resolver);
+  if (!cluster) return 0;
+  const ecs = await ctx.aws.ecs();
+  const { tasks } = await findVpTasks(ecs, cluster, { startedBy: startedByFor(stageArn), includeStopped: false, describe: true });
+  const stopped = await stopAndDisconnect(ctx, ecs, cluster, tasks.map(toVpTask), "stage deleted by ivsctl");
+  return stopped.length;
+}
+
+async function resolveOptionalCluster(resolver: StackResolver): Promise<string | undefined> {
+  const r = await resolver.role("cluster");
+  if (r.value === undefined) return undefined;
+  return resolveCluster(resolver);
+}
