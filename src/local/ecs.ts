@@ -29,6 +29,7 @@ import { paginate } from "./ids.ts";
 import { SEED_KIND } from "./seed.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
+import { VP_ENV } from "../vp/options.ts";
 
 export const ECS_KIND = {
   cluster: SEED_KIND.ecsCluster,
@@ -36,7 +37,6 @@ export const ECS_KIND = {
   task: "ecs:task",
 } as const;
 
-export const VP_ENV = { stageArn: "STAGE_ARN", token: "PARTICIPANT_TOKEN", participantId: "PARTICIPANT_ID", userId: "PARTICIPANT_USER_ID", attributes: "PARTICIPANT_ATTRIBUTES" } as const;
 
 type Status = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING" | "DEPROVISIONING" | "STOPPED";
 const START_ORDER: Status[] = ["PROVISIONING", "PENDING", "RUNNING"];

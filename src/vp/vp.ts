@@ -7,8 +7,8 @@ import type { Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
-import { formatDuration } from "../cli/duration.ts";
 import type { HumanView } from "../cli/output.ts";
+import { pollUntil } from "../cli/wait.ts";
 import { stackResolver } from "../stack/outputs.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import { checkAsset, checkRoleInputs, checkUserId, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
@@ -94,7 +94,9 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   const activeP = async (stageArn: string) => findVpTasks(ecs, (await targetP).cluster, { startedBy: startedByFor(stageArn), includeStopped: false, describe: false });
   const earlyActive = knownArn && !opts.force ? activeP(knownArn) : undefined;
   earlyActive?.catch(() => undefined);
-  const [target, stage] = await Promise.all([targetP, stageP]);
+  stageP.catch(() => undefined); // awaited below: the stack's errors (exit 3) are reported first
+  const target = await targetP;
+  const stage = await stageP;
   const container = await containerNameOf(ecs, target);
 
   if (!opts.force) {
@@ -137,36 +139,40 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
-/** Poll until the task is RUNNING and the stage shows the participant CONNECTED. */
+/** Poll until the task is RUNNING and the stage shows the participant CONNECTED; a task that stops is exit 5. */
 async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started: Task, stageArn: string, participantId: string, timeoutMs: number): Promise<{ task: Task; state?: string }> {
-  const deadline = ctx.now() + timeoutMs;
-  let task = started;
-  let state: string | undefined;
-  for (;;) {
+  let next: Task | undefined = started;
+  const probe = async (): Promise<{ task: Task; state?: string }> => {
+    let task = next;
+    next = undefined;
+    if (!task) {
+      try {
+        task = (await describeTasks(ecs, cluster, [started.taskArn!]))[0] ?? started;
+      } catch (e) {
+        throw toCliError(e, `describing task ${taskId(started.taskArn!)}`);
+      }
+    }
     const vp = toVpTask(task);
     if (vp.lastStatus === "STOPPED" || (vp.desiredStatus === "STOPPED" && vp.stopCode)) {
       throw new CliError(`VP task ${taskId(vp.taskArn)} stopped before it joined: ${stopReasonOf(vp) ?? "no reason given"}`, { exitCode: ExitCode.State, code: vp.stopCode ?? "TaskStopped" });
     }
-    if (vp.lastStatus === "RUNNING") {
-      state = await participantState(ctx, stageArn, participantId).catch((e) => {
-        throw toCliError(e, `reading participant ${participantId}`);
-      });
-      if (state === "CONNECTED") return { task, state };
-    }
-    if (ctx.now() >= deadline) {
+    if (vp.lastStatus !== "RUNNING") return { task };
+    const state = await participantState(ctx, stageArn, participantId).catch((e) => {
+      throw toCliError(e, `reading participant ${participantId}`);
+    });
+    return { task, state };
+  };
+  return pollUntil(probe, (v) => toVpTask(v.task).lastStatus === "RUNNING" && v.state === "CONNECTED", {
+    what: `VP task ${taskId(started.taskArn!)} to run and participant ${participantId} to be CONNECTED`,
+    timeoutMs,
+    intervalMs: pollMs(ctx),
+    now: ctx.now,
+    describe: (v) => {
+      const vp = toVpTask(v.task);
       const stop = stopReasonOf(vp);
-      throw new CliError(
-        `timed out after ${formatDuration(timeoutMs)} waiting for VP task ${taskId(vp.taskArn)}: last status ${vp.lastStatus ?? "unknown"} (desired ${vp.desiredStatus ?? "?"}), participant ${state ?? "not on the stage"}${stop ? `, stop reason: ${stop}` : ""}`,
-        { exitCode: ExitCode.Throttled, code: "Timeout", hint: "the task keeps running: see `ivsctl vp list`, or `ivsctl vp kick`" },
-      );
-    }
-    await Bun.sleep(Math.min(pollMs(ctx), Math.max(1, deadline - ctx.now())));
-    try {
-      task = (await describeTasks(ecs, cluster, [task.taskArn!]))[0] ?? task;
-    } catch (e) {
-      throw toCliError(e, `describing task ${taskId(task.taskArn!)}`);
-    }
-  }
+      return `last status ${vp.lastStatus ?? "unknown"} (desired ${vp.desiredStatus ?? "?"}), participant ${v.state ?? "not on the stage"}${stop ? `, stop reason: ${stop}` : ""}`;
+    },
+  });
 }
 
 /** `vp kick <stage>`: stop the stage's VP task(s) and disconnect their participants. Nothing to kick is exit 0. */
@@ -177,7 +183,10 @@ export async function kickVp(ctx: Context, opts: KickOptions): Promise<void> {
   if (opts.participantId !== undefined && opts.all) throw usageError("--participant and --all contradict each other");
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
-  const [cluster, stage] = await Promise.all([resolveCluster(resolver), resolveStage(ctx, opts.stage)]);
+  const stageP = resolveStage(ctx, opts.stage);
+  stageP.catch(() => undefined); // awaited below, after the stack's errors
+  const cluster = await resolveCluster(resolver);
+  const stage = await stageP;
   const { tasks } = await findVpTasks(ecs, cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
   let targets = tasks.map(toVpTask);
   if (opts.participantId) targets = targets.filter((t) => t.participantId === opts.participantId);
@@ -216,7 +225,10 @@ export async function listVps(ctx: Context, opts: ListOptions): Promise<void> {
   checkRoleInputs(opts.overrides, ctx.env);
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
-  const [cluster, stage] = await Promise.all([resolveCluster(resolver), opts.stage !== undefined ? resolveStage(ctx, opts.stage) : undefined]);
+  const stageP = opts.stage !== undefined ? resolveStage(ctx, opts.stage) : undefined;
+  stageP?.catch(() => undefined); // awaited below, after the stack's errors
+  const cluster = await resolveCluster(resolver);
+  const stage = await stageP;
   const { tasks } = await findVpTasks(ecs, cluster, { startedBy: stage ? startedByFor(stage.arn) : undefined, includeStopped: opts.all, describe: true });
   const vps = tasks.map(toVpTask);
   ctx.out.result({ cluster, tasks: vps.map(taskJson) }, vpRows(vps));
