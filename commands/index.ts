@@ -15,6 +15,8 @@ export const rootCommand = defineGroup({
     token: () => import("./token/index.ts").then((m) => m.default),
     recording: () => import("./recording/index.ts").then((m) => m.default),
     stream: () => import("./stream/index.ts").then((m) => m.default),
+    ingest: () => import("./ingest.ts").then((m) => m.default),
+    metadata: () => import("./metadata/index.ts").then((m) => m.default),
     stack: () => import("./stack/index.ts").then((m) => m.default),
     vp: () => import("./vp/index.ts").then((m) => m.default),
     local: () => import("./local/index.ts").then((m) => m.default),

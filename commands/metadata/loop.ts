@@ -1,0 +1,30 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { parseDuration } from "../../src/cli/duration.ts";
+import { usageError } from "../../src/cli/errors.ts";
+
+export default defineLeaf({
+  meta: { name: "loop", description: "Send a templated payload every interval ({{counter}}, {{time}}, {{epoch}}, {{epochMs}}, {{clock}}) until Ctrl-C" },
+  args: {
+    channel: { type: "positional", description: "Channel ARN, id or name" },
+    every: { type: "string", description: "Interval between payloads (default 10s)", valueHint: "10s" },
+    template: { type: "string", description: "Template file (default: a small JSON document with counter and time)", valueHint: "file" },
+    count: { type: "string", description: "Stop after this many payloads", valueHint: "n" },
+    json: { type: "boolean", description: "Check that every rendered payload is valid JSON" },
+    ...globalArgs,
+  },
+  examples: ["ivsctl metadata loop demo --every 10s", "ivsctl metadata loop demo --every 5s --template quiz.json --json"],
+  async handler(ctx, args) {
+    const countText = args.string("count");
+    if (countText !== undefined && !/^[1-9]\d*$/.test(countText)) throw usageError(`--count must be a positive integer (got "${countText}")`);
+    const opts = {
+      channel: args.requiredPositional("channel"),
+      everyMs: parseDuration(args.string("every") ?? "10s", "--every"),
+      template: args.string("template"),
+      count: countText === undefined ? undefined : Number(countText),
+      json: args.flag("json"),
+    };
+    const { loopMetadata } = await import("../../src/metadata/metadata.ts");
+    await loopMetadata(ctx, opts);
+  },
+});

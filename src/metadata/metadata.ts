@@ -1,0 +1,221 @@
+/** `ivsctl metadata put|send|loop`: IVS timed metadata (PutMetadata), validated and paced. */
+import { PutMetadataCommand, type IvsClient } from "@aws-sdk/client-ivs";
+import { parseResourceRef } from "../aws/resolve.ts";
+import { resolveChannelArn } from "../channel/channels.ts";
+import type { Context } from "../cli/context.ts";
+import { CliError, toCliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+import { ACCOUNT_TPS, CHANNEL_TPS, checkPayload, DEFAULT_TEMPLATE, Pacer, parsePayloadLines, readPayload, readTextFile, renderTemplate } from "./payload.ts";
+
+const OFFLINE_HINT = (ref: string) => `channel is offline: start a stream first (ivsctl ingest ${ref})`;
+
+function metadataError(e: unknown, action: string, ref: string): CliError {
+  const err = toCliError(e, action);
+  if (err.code === "ChannelNotBroadcasting") {
+    return new CliError(`${action}: ${OFFLINE_HINT(ref)}`, { exitCode: ExitCode.State, code: "ChannelNotBroadcasting", cause: e });
+  }
+  return err;
+}
+
+const attemptsOf = (x: unknown) => (x as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
+
+export interface PutOptions {
+  channel: string;
+  payload?: string;
+  json: boolean;
+}
+
+export async function putMetadata(ctx: Context, opts: PutOptions): Promise<void> {
+  parseResourceRef(opts.channel, "channel");
+  const metadata = await readPayload(opts.payload, () => ctx.io.readStdin());
+  checkPayload(metadata, { json: opts.json });
+  const ivs = await ctx.aws.ivs();
+  let arn = opts.channel;
+  try {
+    arn = await resolveChannelArn(ivs, opts.channel);
+    const res = await ivs.send(new PutMetadataCommand({ channelArn: arn, metadata }));
+    const bytes = Buffer.byteLength(metadata, "utf8");
+    ctx.log.success(`metadata delivered to ${arn} (${bytes} bytes)`);
+    ctx.out.result({ channelArn: arn, bytes, attempts: attemptsOf(res) }, { kind: "record", fields: [["Channel", arn], ["Bytes", bytes], ["Attempts", attemptsOf(res)]] });
+  } catch (e) {
+    throw metadataError(e, "putting metadata", opts.channel);
+  }
+}
+
+export interface SendOptions {
+  channels: string[];
+  channelsFile?: string;
+  file: string;
+  rate: number;
+  json: boolean;
+  /** Give up on a payload after this many ThrottlingException answers (each after the SDK's own retries). */
+  maxThrottleRetries?: number;
+}
+
+interface SendLine {
+  index: number;
+  line: number;
+  channelArn: string;
+  status: "delivered" | "failed";
+  attempts: number;
+  code?: string;
+  error?: string;
+}
+
+/** --rate: at most 5 a second per channel (PutMetadata's limit); more is refused, not clamped. */
+export function checkRate(rate: number): void {
+  if (!(rate > 0 && rate <= CHANNEL_TPS)) throw usageError(`--rate must be more than 0 and at most ${CHANNEL_TPS} (PutMetadata's per-channel limit), got ${rate}`);
+}
+
+export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<void> {
+  checkRate(opts.rate);
+  const refs = [...opts.channels];
+  if (opts.channelsFile !== undefined) {
+    refs.push(...readTextFile(opts.channelsFile, "--channels-file").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#")));
+  }
+  if (refs.length === 0) throw usageError("give a channel (argument, --channel or --channels-file)");
+  for (const r of refs) parseResourceRef(r, "channel");
+  const payloads = parsePayloadLines(readTextFile(opts.file, "--file"), { json: opts.json, file: opts.file });
+
+  const ivs = await ctx.aws.ivs();
+  let arns: string[];
+  try {
+    arns = [...new Set(await Promise.all(refs.map((r) => resolveChannelArn(ivs, r))))];
+  } catch (e) {
+    throw toCliError(e, "resolving channels");
+  }
+  if (arns.length * opts.rate > ACCOUNT_TPS) ctx.log.info(`${arns.length} channels at ${opts.rate}/s exceed the account limit of ${ACCOUNT_TPS}/s: sharing it`);
+  const account = new Pacer(ACCOUNT_TPS);
+  const started = performance.now();
+  ctx.log.info(`sending ${payloads.length} payload(s) to ${arns.length} channel(s) at ${opts.rate}/s per channel`);
+
+  const failures: { error: unknown; ref: string }[] = [];
+  let delivered = 0;
+  let retries = 0;
+  const perChannel = async (channelArn: string) => {
+    const pacer = new Pacer(opts.rate);
+    for (let i = 0; i < payloads.length; i++) {
+      const p = payloads[i]!;
+      let attempts = 0;
+      let throttles = 0;
+      for (;;) {
+        await pacer.take();
+        await account.take();
+        try {
+          const res = await ivs.send(new PutMetadataCommand({ channelArn, metadata: p.text }));
+          attempts += attemptsOf(res);
+          delivered++;
+          emit(ctx, { index: p.index, line: p.line, channelArn, status: "delivered", attempts });
+          break;
+        } catch (e) {
+          attempts += attemptsOf(e);
+          const err = toCliError(e);
+          if (err.code === "ThrottlingException" && throttles < (opts.maxThrottleRetries ?? 8)) {
+            throttles++;
+            retries++;
+            await Bun.sleep(Math.min(4_000, 250 * 2 ** (throttles - 1)));
+            continue; // same payload again: order is kept
+          }
+          const final = metadataError(e, `line ${p.line} to ${channelArn}`, channelArn);
+          emit(ctx, { index: p.index, line: p.line, channelArn, status: "failed", attempts, code: final.code, error: final.message });
+          failures.push({ error: final, ref: channelArn });
+          // Later payloads would break the order (or fail the same way): stop this channel.
+          for (const rest of payloads.slice(i + 1)) emit(ctx, { index: rest.index, line: rest.line, channelArn, status: "failed", attempts: 0, code: "NotSent", error: "not sent: an earlier payload failed" });
+          return;
+        }
+      }
+    }
+  };
+  await Promise.all(arns.map(perChannel));
+  const seconds = (performance.now() - started) / 1000;
+  const total = payloads.length * arns.length;
+  if (failures.length) {
+    const first = failures[0]!.error as CliError;
+    throw new CliError(`delivered ${delivered} of ${total} payload(s); first failure: ${first.message}`, { exitCode: first.exitCode, code: first.code, hint: first.hint });
+  }
+  ctx.log.success(`delivered ${delivered} of ${total} payload(s) in ${seconds.toFixed(1)} s (${retries} throttled retr${retries === 1 ? "y" : "ies"})`);
+}
+
+function emit(ctx: Context, l: SendLine): void {
+  const human = `#${l.index} line ${l.line} ${l.status}${l.attempts ? ` (${l.attempts} attempt${l.attempts === 1 ? "" : "s"})` : ""} ${l.channelArn}${l.error ? `: ${l.error}` : ""}`;
+  ctx.out.line(l, human);
+}
+
+export interface LoopOptions {
+  channel: string;
+  everyMs: number;
+  template?: string;
+  /** Stop after this many sends (default: until Ctrl-C). */
+  count?: number;
+  json: boolean;
+}
+
+export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<void> {
+  parseResourceRef(opts.channel, "channel");
+  if (opts.everyMs < 200) throw usageError(`--every must be at least 200ms (PutMetadata allows ${CHANNEL_TPS} a second per channel)`);
+  if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw usageError("--count must be a positive integer");
+  const template = opts.template !== undefined ? readTextFile(opts.template, "--template").replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
+  checkPayload(renderTemplate(template, 1, new Date(ctx.now())), { json: opts.json, what: "the rendered template" });
+
+  const ivs: IvsClient = await ctx.aws.ivs();
+  let arn: string;
+  try {
+    arn = await resolveChannelArn(ivs, opts.channel);
+  } catch (e) {
+    throw toCliError(e, `resolving channel ${opts.channel}`);
+  }
+  let interrupted: NodeJS.Signals | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupted ??= sig;
+    wake?.();
+  };
+  const onInt = () => onSignal("SIGINT");
+  const onTerm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  ctx.log.info(`sending metadata to ${arn} every ${opts.everyMs / 1000}s${opts.count ? `, ${opts.count} time(s)` : " until Ctrl-C"}`);
+
+  let sent = 0;
+  let errors = 0;
+  let lastError: CliError | undefined;
+  const errorCodes: Record<string, number> = {};
+  const start = performance.now();
+  try {
+    for (let counter = 1; !interrupted && (opts.count === undefined || counter <= opts.count); counter++) {
+      const metadata = renderTemplate(template, counter, new Date(ctx.now()));
+      try {
+        checkPayload(metadata, { json: opts.json, what: `payload ${counter}` });
+        const res = await ivs.send(new PutMetadataCommand({ channelArn: arn, metadata }));
+        sent++;
+        ctx.out.line({ counter, channelArn: arn, status: "delivered", attempts: attemptsOf(res), metadata }, `#${counter} delivered: ${metadata}`);
+      } catch (e) {
+        errors++;
+        lastError = e instanceof CliError ? e : metadataError(e, `payload ${counter}`, opts.channel);
+        errorCodes[lastError.code] = (errorCodes[lastError.code] ?? 0) + 1;
+        ctx.out.line({ counter, channelArn: arn, status: "failed", attempts: attemptsOf(e), code: lastError.code, error: lastError.message }, `#${counter} failed: ${lastError.message}`);
+      }
+      if (opts.count !== undefined && counter >= opts.count) break;
+      const due = start + counter * opts.everyMs; // fixed rate: no drift
+      const wait = due - performance.now();
+      if (wait > 0 && !interrupted) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    }
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
+  const summary = { channelArn: arn, sent, errors, errorCodes, seconds: Number(((performance.now() - start) / 1000).toFixed(1)), ...(interrupted ? { interrupted } : {}) };
+  ctx.io.stderr.write(`${JSON.stringify({ summary })}\n`);
+  ctx.log.info(`sent ${sent}, errors ${errors}${errors ? ` (${Object.entries(errorCodes).map(([c, n]) => `${c} x${n}`).join(", ")})` : ""}`);
+  if (interrupted) throw new CliError(`interrupted (${interrupted}) after ${sent} sent, ${errors} error(s)`, { exitCode: ExitCode.Interrupted, code: "Interrupted" });
+  if (errors && lastError) throw new CliError(`${errors} of ${sent + errors} payload(s) failed; last: ${lastError.message}`, { exitCode: lastError.exitCode, code: lastError.code, hint: lastError.hint });
+}
