@@ -141,7 +141,7 @@ function shellQuote(arg: string): string {
 
 /** The most useful line of ffmpeg's output for a one-line error. */
 export function meaningfulError(lines: string[]): string {
-  const clean = lines.map((l) => l.replace(/^\[[^\]]+\]\s*/, "").trim()).filter(Boolean);
+  const clean = lines.map((l) => l.replace(/^(\[[^\]]+\]\s*)+/, "").trim()).filter(Boolean);
   const prefer = [/Server error/i, /Connection refused|Connection reset|timed out|No route|Name or service not known|Cannot resolve|certificate|TLS|handshake/i, /error|failed|denied|not permitted|invalid|no such/i];
   for (const re of prefer) {
     const hit = [...clean].reverse().find((l) => re.test(l));
