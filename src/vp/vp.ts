@@ -97,10 +97,9 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   stageP.catch(() => undefined); // awaited below: the stack's errors (exit 3) are reported first
   const target = await targetP;
   const stage = await stageP;
-  const container = await containerNameOf(ecs, target);
+  const [container, active] = await Promise.all([containerNameOf(ecs, target), opts.force ? undefined : (earlyActive ?? activeP(stage.arn))]);
 
-  if (!opts.force) {
-    const active = await (earlyActive ?? activeP(stage.arn));
+  if (active) {
     if (active.arns.length > 0) {
       const { tasks } = await findVpTasks(ecs, target.cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
       const which = tasks.map(toVpTask).map((t) => `task ${taskId(t.taskArn)} (${t.lastStatus}, participant ${t.participantId || "?"})`);
