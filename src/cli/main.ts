@@ -4,6 +4,7 @@ import type { LeafCommand } from "./command.ts";
 import { CliError, toCliError, usageError } from "./errors.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Env, IO } from "./io.ts";
+import { redactString } from "./redact.ts";
 
 type AnyCommand = CommandDef & { examples?: string[]; handler?: LeafCommand["handler"] };
 
@@ -98,13 +99,15 @@ function jsonRequested(argv: string[], env: Env): boolean {
 
 const OWN_CODES = new Set(["InvalidInput", "Configuration", "Internal", "Error"]);
 
+/** Error messages can quote server text or URLs: they are redacted like any other output. */
 export function reportError(io: IO, e: CliError, opts: { json: boolean; debug: boolean; original?: unknown }): void {
   const code = OWN_CODES.has(e.code) ? "" : ` (${e.code})`;
-  io.stderr.write(`error: ${e.message}${code}\n`);
-  if (e.hint) io.stderr.write(`hint: ${e.hint}\n`);
+  const message = redactString(e.message);
+  io.stderr.write(`error: ${message}${code}\n`);
+  if (e.hint) io.stderr.write(`hint: ${redactString(e.hint)}\n`);
   if (opts.debug) {
     const stack = (opts.original instanceof Error && opts.original.stack) || e.stack;
-    if (stack) io.stderr.write(`${stack}\n`);
+    if (stack) io.stderr.write(`${redactString(stack)}\n`);
   }
-  if (opts.json) io.stderr.write(`${JSON.stringify({ error: { code: e.code, message: e.message, exitCode: e.exitCode } })}\n`);
+  if (opts.json) io.stderr.write(`${JSON.stringify({ error: { code: e.code, message, exitCode: e.exitCode } })}\n`);
 }
