@@ -9,6 +9,7 @@ import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
+import { handleStagesRoute, ivsRealtimeService, joinStage, leaveStage } from "./ivs-realtime.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
 import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
 import { ivsRecordingService } from "./ivs-recording.ts";
@@ -82,11 +83,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     ivsRecordingService,
     ivsStreamsService,
     ivsMetadataService,
+    ivsRealtimeService,
     ivsRealtimeIngestService,
     cloudFormationService,
     secretsManagerService,
   ];
-  builtIn.push(createEcsService());
+  // Virtual participants join and leave real-time stages through the stage service.
+  builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage } }));
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
@@ -208,6 +211,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     }
     if (route === "faults") return Response.json({ faults });
     if (route === "metadata") return metadataInspection(store, url);
+    if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
       return Response.json({});

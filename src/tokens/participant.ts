@@ -1,0 +1,190 @@
+/**
+ * IVS real-time participant tokens: the documented limits (checked before any call), the claims of
+ * self-signed ES384 tokens, and signing/verifying them. Pure: node:crypto only, no SDK, so commands
+ * can validate input and the emulator can verify tokens at join time with the same code.
+ *
+ * Limits (CreateParticipantToken, IVS real-time API reference): duration 1..20160 minutes (default
+ * 720), capabilities PUBLISH and/or SUBSCRIBE (default both), userId at most 128 characters,
+ * attributes at most 1 KB in total, participant ids `[a-zA-Z0-9-_]` at most 64.
+ */
+import { createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import { usageError } from "../cli/errors.ts";
+
+export const CAPABILITIES = ["PUBLISH", "SUBSCRIBE"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const MIN_DURATION_MINUTES = 1;
+export const MAX_DURATION_MINUTES = 20_160; // 14 days
+export const DEFAULT_DURATION_MINUTES = 720;
+export const MAX_USER_ID = 128;
+export const MAX_ATTRIBUTES_BYTES = 1024;
+export const PARTICIPANT_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export interface TokenOptions {
+  userId?: string;
+  capabilities: Capability[];
+  attributes?: Record<string, string>;
+  durationMinutes: number;
+}
+
+/** "publish,subscribe" -> ["PUBLISH","SUBSCRIBE"]; a typo is exit 2. */
+export function parseCapabilities(value: string | undefined, flag = "--capabilities"): Capability[] {
+  if (value === undefined) return [...CAPABILITIES];
+  const parts = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const out: Capability[] = [];
+  for (const p of parts) {
+    const hit = CAPABILITIES.find((c) => c === p.toUpperCase());
+    if (!hit) throw usageError(`${flag}: unknown capability "${p}"`, `use ${CAPABILITIES.map((c) => c.toLowerCase()).join(", ")} (comma-separated)`);
+    if (!out.includes(hit)) out.push(hit);
+  }
+  return out;
+}
+
+/** `--attribute k=v` (repeatable) -> map. */
+export function parseAttributes(pairs: string[]): Record<string, string> | undefined {
+  if (pairs.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw usageError(`--attribute must be key=value (got "${pair}")`);
+    const k = pair.slice(0, eq);
+    if (k in out) throw usageError(`attribute "${k}" given twice`);
+    out[k] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Bytes the attributes take: UTF-8 bytes of every key and value. */
+export function attributesBytes(attrs: Record<string, string> | undefined): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(attrs ?? {})) n += Buffer.byteLength(k, "utf8") + Buffer.byteLength(v, "utf8");
+  return n;
+}
+
+/** Duration in ms (from parseDuration) -> whole minutes, checked against 1 minute..14 days. */
+export function durationMinutesOf(ms: number, flag = "--duration"): number {
+  if (ms < MIN_DURATION_MINUTES * 60_000 || ms > MAX_DURATION_MINUTES * 60_000) {
+    throw usageError(`${flag} must be between 1 minute and 14 days (got ${ms / 60_000} minutes)`);
+  }
+  if (ms % 60_000 !== 0) throw usageError(`${flag} must be whole minutes (got ${ms / 1000}s)`);
+  return ms / 60_000;
+}
+
+export function checkParticipantId(id: string, flag = "--participant-id"): string {
+  if (!PARTICIPANT_ID.test(id)) {
+    throw usageError(`${flag} may hold only letters, digits, - and _ (1 to 64 characters), got "${id}"`);
+  }
+  return id;
+}
+
+/** Every documented limit, before any AWS call. */
+export function checkTokenOptions(o: TokenOptions): void {
+  if (o.userId !== undefined && [...o.userId].length > MAX_USER_ID) {
+    throw usageError(`--user-id is longer than ${MAX_USER_ID} characters (${[...o.userId].length})`);
+  }
+  const bytes = attributesBytes(o.attributes);
+  if (bytes > MAX_ATTRIBUTES_BYTES) {
+    throw usageError(`attributes take ${bytes} bytes; IVS allows at most ${MAX_ATTRIBUTES_BYTES} (1 KB) in total`);
+  }
+  if (!Number.isInteger(o.durationMinutes) || o.durationMinutes < MIN_DURATION_MINUTES || o.durationMinutes > MAX_DURATION_MINUTES) {
+    throw usageError(`duration must be between 1 minute and 14 days (got ${o.durationMinutes} minutes)`);
+  }
+}
+
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A participant id like the ones IVS assigns: 12 alphanumerics. */
+export function newParticipantId(): string {
+  let s = "";
+  for (const b of randomBytes(12)) s += ID_ALPHABET[b % ID_ALPHABET.length];
+  return s;
+}
+
+/** The claims of a self-signed participant token (times in seconds). */
+export interface ParticipantClaims {
+  exp: number;
+  iat: number;
+  jti: string;
+  resource: string;
+  topic: string;
+  events_url: string;
+  whip_url: string;
+  user_id?: string;
+  attributes?: Record<string, string>;
+  capabilities: { allow_publish: boolean; allow_subscribe: boolean };
+  version: "1.0";
+}
+
+export function participantClaims(args: {
+  stageArn: string;
+  endpoints: { events?: string; whip?: string };
+  participantId: string;
+  nowMs: number;
+  token: TokenOptions;
+}): ParticipantClaims {
+  const iat = Math.floor(args.nowMs / 1000);
+  const claims: ParticipantClaims = {
+    exp: iat + args.token.durationMinutes * 60,
+    iat,
+    jti: args.participantId,
+    resource: args.stageArn,
+    topic: args.stageArn.split("/").pop()!,
+    events_url: args.endpoints.events ?? "",
+    whip_url: args.endpoints.whip ?? "",
+    capabilities: { allow_publish: args.token.capabilities.includes("PUBLISH"), allow_subscribe: args.token.capabilities.includes("SUBSCRIBE") },
+    version: "1.0",
+  };
+  if (args.token.userId !== undefined) claims.user_id = args.token.userId;
+  if (args.token.attributes) claims.attributes = args.token.attributes;
+  return claims;
+}
+
+const b64url = (s: string | Buffer) => Buffer.from(s).toString("base64url");
+
+/** The protected header of a self-signed participant token. */
+export function participantHeader(publicKeyArn: string): string {
+  return b64url(JSON.stringify({ alg: "ES384", typ: "JWT", kid: publicKeyArn }));
+}
+
+/**
+ * Sign synchronously (compact JWS, ES384, raw r||s signature). Synchronous on purpose: bulk minting
+ * runs this in a tight loop on each core (see src/stage/mint-pool.ts, which carries a copy of these
+ * few lines into its worker).
+ */
+export function signParticipantToken(claims: object, privateKey: KeyObject, publicKeyArn: string): string {
+  const input = `${participantHeader(publicKeyArn)}.${b64url(JSON.stringify(claims))}`;
+  const sig = sign("sha384", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
+  return `${input}.${sig.toString("base64url")}`;
+}
+
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signingInput: string;
+  signature: Buffer;
+}
+
+/** Split and parse a compact JWS; undefined when it is not one. */
+export function decodeJwt(token: string): DecodedJwt | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
+    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+    if (!header || typeof header !== "object" || !payload || typeof payload !== "object") return undefined;
+    return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, "base64url") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ES384 signature check against a PEM public key. */
+export function verifyEs384(jwt: DecodedJwt, publicKeyPem: string): boolean {
+  if (jwt.header.alg !== "ES384") return false;
+  try {
+    const key = createPublicKey(publicKeyPem);
+    return verify("sha384", Buffer.from(jwt.signingInput), { key, dsaEncoding: "ieee-p1363" }, jwt.signature);
+  } catch {
+    return false;
+  }
+}
