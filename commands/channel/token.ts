@@ -17,7 +17,7 @@ export default defineLeaf({
     key: { type: "string", description: "Private key PEM file (P-384)", valueHint: "file" },
     secret: { type: "string", description: "Secrets Manager secret holding the private key PEM", valueHint: "id" },
     ttl: { type: "string", description: "Lifetime of the token (exp = now + ttl, in seconds)", valueHint: "1h", default: "1h" },
-    origin: { type: "string", description: "Allowed origin (repeatable; https://*.example.com wildcards)", valueHint: "url", repeatable: true },
+    origin: { type: "string", description: "Allowed origin (https://*.example.com wildcards)", valueHint: "url", repeatable: true },
     "strict-origin": { type: "boolean", description: "Enforce the origins on every request (at most 5 origins)" },
     "viewer-id": { type: "string", description: "Viewer id for session revocation (at most 40 characters; ttl at most 10m)", valueHint: "id" },
     "viewer-session-version": { type: "string", description: "Viewer session version (whole number >= 0)", valueHint: "n" },
