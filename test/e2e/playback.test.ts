@@ -325,6 +325,31 @@ describe("token decode / verify", () => {
   });
 });
 
+describe("token verify with a real-time public-key ARN", () => {
+  test("the key is fetched with GetPublicKey: by --public-key ARN, or from the token's kid", async () => {
+    if (!HAS_AWS_CLI) return skipReason("importing a real-time public key for token verify", "aws (AWS CLI)");
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
+    const imp = await exec(
+      ["aws", "ivs-realtime", "import-public-key", "--public-key-material", publicKey.export({ type: "spki", format: "pem" }).toString(), "--endpoint-url", local.endpoint, "--output", "json"],
+      awsCliEnv(),
+    );
+    expect(imp.code).toBe(0);
+    const arn: string = JSON.parse(imp.stdout).publicKey.arn;
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const pt = await new SignJWT({ exp, resource: "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345", capabilities: { allow_publish: true, allow_subscribe: true } })
+      .setProtectedHeader({ alg: "ES384", typ: "JWT", kid: arn })
+      .sign(privateKey);
+    for (const extra of [["--public-key", arn], []]) {
+      const r = await local.run(["token", "verify", pt, ...extra, "-o", "json"]);
+      expect(r.code).toBe(0);
+      expect(json(r)).toMatchObject({ kind: "participant", valid: true, key: arn });
+    }
+    const other = json(await local.run(["channel", "token", "private", "--key", join(dir, "verify.pem"), "-o", "json"])).token;
+    const wrong = await local.run(["token", "verify", other, "--public-key", arn]);
+    expect(wrong.code).toBe(5);
+  });
+});
+
 describe("independent verification (Python joserfc)", () => {
   const hasJoserfc = HAS_PYTHON && Bun.spawnSync(["python3", "-c", "import joserfc, cryptography"]).exitCode === 0;
   if (!hasJoserfc) skipReason("playback token check with a second JWT implementation", "python3 with joserfc and cryptography");
