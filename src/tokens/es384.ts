@@ -2,9 +2,9 @@
  * P-384 keys and ES384 signing, shared by playback tokens (low-latency) and participant tokens
  * (real-time). Keys are node KeyObjects; PEM text is only ever written to 0600 files or secrets.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
-import { SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { CliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 
@@ -61,8 +61,17 @@ export function publicPemOf(key: KeyObject): string {
   return (key.type === "private" ? createPublicKey(key) : key).export({ type: "spki", format: "pem" }).toString();
 }
 
+const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url");
+
+/**
+ * Compact ES384 JWS. Signed with node:crypto directly (IEEE P1363 r||s, as JWS requires): it is
+ * the hot path of bulk minting, and jose's WebCrypto route costs 10-15% of the raw sign rate.
+ * Tokens are verified with jose (src/tokens/decode.ts) and, in tests, with Python joserfc.
+ */
 export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ ...header, alg: "ES384", typ: "JWT" }).sign(key);
+  const signingInput = `${b64url(JSON.stringify({ alg: "ES384", typ: "JWT", ...header }))}.${b64url(JSON.stringify(payload))}`;
+  const signature = sign("sha384", Buffer.from(signingInput), { key, dsaEncoding: "ieee-p1363" });
+  return `${signingInput}.${signature.toString("base64url")}`;
 }
 
 /**
