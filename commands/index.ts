@@ -19,6 +19,8 @@ export const rootCommand = defineGroup({
     metadata: () => import("./metadata/index.ts").then((m) => m.default),
     stack: () => import("./stack/index.ts").then((m) => m.default),
     vp: () => import("./vp/index.ts").then((m) => m.default),
+    stage: () => import("./stage/index.ts").then((m) => m.default),
+    keys: () => import("./keys/index.ts").then((m) => m.default),
     local: () => import("./local/index.ts").then((m) => m.default),
     completion: () => import("./completion.ts").then((m) => m.default),
     demo: () => import("./demo.ts").then((m) => m.default),

@@ -1,0 +1,14 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import { roleOverridesFrom } from "../../src/stack/roles.ts";
+import { keySecretArg } from "./flags.ts";
+
+export default defineLeaf({
+  meta: { name: "prune", description: "Delete public keys whose grace period after a rotation is over (never the current key)" },
+  args: { ...keySecretArg, ...mutatingArgs, ...globalArgs },
+  examples: ["ivsctl keys prune --stack my-vp-stack --dry-run", "ivsctl keys prune --stack my-vp-stack"],
+  async handler(ctx, args) {
+    const { pruneKeys } = await import("../../src/keys/keys.ts");
+    await pruneKeys(ctx, { dryRun: ctx.globals.dryRun, overrides: roleOverridesFrom(args) });
+  },
+});

@@ -1,0 +1,43 @@
+import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+import type { Context } from "../../src/cli/context.ts";
+import { parseDuration } from "../../src/cli/duration.ts";
+import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
+
+export default defineLeaf({
+  meta: { name: "rotate", description: "Rotate the signing key: import, store, switch, retire the old key after a grace period, restart VPs; rolls back on failure" },
+  args: {
+    grace: { type: "string", description: "Keep the previous public key this long (0s deletes it at once, as the sample does). Default 24h", valueHint: "24h" },
+    "private-key-file": { type: "string", description: "Without a stack: write the new private key here (mode 0600)", valueHint: "file" },
+    "restart-vps": { type: "boolean", description: "Restart running VP tasks after the switch (default with a stack; --no-restart-vps to skip)" },
+    ...roleArgs,
+    ...mutatingArgs,
+    ...globalArgs,
+  },
+  examples: [
+    "ivsctl keys rotate --stack my-vp-stack --dry-run",
+    "ivsctl keys rotate --stack my-vp-stack --grace 12h",
+    "ivsctl keys rotate --stack my-vp-stack --grace 0s --no-restart-vps",
+    "ivsctl keys rotate --private-key-file ./signing.pem",
+  ],
+  async handler(ctx, args) {
+    const overrides = roleOverridesFrom(args);
+    const grace = args.string("grace");
+    const wantRestart = args.bool("restart-vps") ?? Boolean(ctx.globals.stack);
+    const restartVps = wantRestart
+      ? async (c: Context) => {
+          const [{ restartVpTasks }, { stackResolver }] = await Promise.all([import("../../src/vp/vp.ts"), import("../../src/stack/outputs.ts")]);
+          return restartVpTasks(c, stackResolver(c, overrides));
+        }
+      : undefined;
+    const opts = {
+      graceMs: grace === undefined ? 24 * 3_600_000 : parseDuration(grace, "--grace"),
+      privateKeyFile: args.string("private-key-file"),
+      overrides,
+      restartVps,
+      dryRun: ctx.globals.dryRun,
+    };
+    const { rotateKeys } = await import("../../src/keys/rotate.ts");
+    await rotateKeys(ctx, opts);
+  },
+});

@@ -1,0 +1,15 @@
+import { globalArgs } from "../../src/cli/args.ts";
+import { defineLeaf } from "../../src/cli/command.ts";
+
+export default defineLeaf({
+  meta: { name: "sessions", description: "Sessions of a stage, newest first" },
+  args: {
+    stage: { type: "positional", description: "Stage ARN, id or name" },
+    ...globalArgs,
+  },
+  examples: ["ivsctl stage sessions demo"],
+  async handler(ctx, args) {
+    const { listSessions } = await import("../../src/stage/stages.ts");
+    await listSessions(ctx, args.requiredPositional("stage"));
+  },
+});

@@ -1,0 +1,172 @@
+/**
+ * `ivsctl keys list|import|delete|prune`: the IVS real-time public keys that verify self-signed
+ * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
+ * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
+ */
+import {
+  DeletePublicKeyCommand,
+  GetPublicKeyCommand,
+  ImportPublicKeyCommand,
+  paginateListPublicKeys,
+  type IVSRealTimeClient,
+  type PublicKeySummary,
+} from "@aws-sdk/client-ivs-realtime";
+import { readFileSync } from "node:fs";
+import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import { printDryRun } from "../cli/dry-run.ts";
+import { stateError, toCliError, usageError } from "../cli/errors.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { importPublicKeyPem, publicPemOf } from "../tokens/es384.ts";
+import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
+
+export const KEY_TAG = { owner: "ivsctl:owner", importedAt: "ivsctl:imported-at", retireAfter: "ivsctl:retire-after" } as const;
+
+export interface KeyRow {
+  arn: string;
+  name: string;
+  fingerprint?: string;
+  importedAt?: string;
+  owner?: string;
+  retireAfter?: string;
+  current: boolean;
+  tags: Record<string, string>;
+}
+
+/** `<stack>-PublicKey-<epoch ms>` (as the VP sample names keys) -> ISO time. */
+export function importedAtOf(k: { name?: string; tags?: Record<string, string> }): string | undefined {
+  const tag = k.tags?.[KEY_TAG.importedAt];
+  if (tag) return tag;
+  const m = /-PublicKey-(\d{13})$/.exec(k.name ?? "");
+  return m ? new Date(Number(m[1])).toISOString() : undefined;
+}
+
+export async function allPublicKeys(rt: IVSRealTimeClient): Promise<PublicKeySummary[]> {
+  const out: PublicKeySummary[] = [];
+  for await (const page of paginateListPublicKeys({ client: rt }, {})) out.push(...(page.publicKeys ?? []));
+  return out;
+}
+
+/** The stack's current public key ARN (from its key secret), when a stack or secret is known. */
+export async function currentKeyArn(ctx: Context, overrides: RoleOverrides): Promise<{ arn?: string; secretArn?: string }> {
+  if (!ctx.globals.stack && !overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) return {};
+  const secretArn = await keySecretArn(ctx, overrides);
+  const cur = await readCurrentSecret(ctx, secretArn);
+  return { arn: cur.doc?.publicKeyArn, secretArn };
+}
+
+function toRow(k: PublicKeySummary, current: string | undefined, fingerprint?: string): KeyRow {
+  const tags = k.tags ?? {};
+  return { arn: k.arn!, name: k.name ?? "", fingerprint, importedAt: importedAtOf(k), owner: tags[KEY_TAG.owner], retireAfter: tags[KEY_TAG.retireAfter], current: k.arn === current, tags };
+}
+
+export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides }): Promise<void> {
+  const rt = await ctx.aws.realtime();
+  const current = await currentKeyArn(ctx, opts.overrides);
+  let rows: KeyRow[];
+  try {
+    const keys = await allPublicKeys(rt);
+    rows = await Promise.all(
+      keys.map(async (k) => {
+        const { publicKey } = await rt.send(new GetPublicKeyCommand({ arn: k.arn! }));
+        return toRow(k, current.arn, publicKey?.fingerprint);
+      }),
+    );
+  } catch (e) {
+    throw toCliError(e, "listing public keys");
+  }
+  rows.sort((a, b) => (b.importedAt ?? "").localeCompare(a.importedAt ?? ""));
+  ctx.out.result(
+    { stack: ctx.globals.stack ?? null, keySecretArn: current.secretArn ?? null, currentPublicKeyArn: current.arn ?? null, publicKeys: rows },
+    {
+      kind: "table",
+      columns: ["current", "name", "id", "imported", "retire after", "fingerprint"],
+      rows: rows.map((r) => [r.current ? "*" : "", r.name, r.arn.split("/").pop(), r.importedAt, r.retireAfter, r.fingerprint]),
+    },
+  );
+}
+
+export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
+  if (o.name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(o.name)) throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${o.name}"`);
+  let pem: string;
+  if (o.file === "-") pem = await ctx.io.readStdin();
+  else {
+    try {
+      pem = readFileSync(o.file, "utf8");
+    } catch (e) {
+      throw usageError(`cannot read public key file ${o.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  // A private key PEM is accepted: only its public half is sent.
+  const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));
+  const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
+  if (o.dryRun) return printDryRun(ctx, "ImportPublicKey", request);
+  const rt = await ctx.aws.realtime();
+  const { publicKey } = await rt.send(new ImportPublicKeyCommand(request)).catch((e) => {
+    throw toCliError(e, "importing public key");
+  });
+  ctx.log.success(`imported public key ${publicKey!.arn}`);
+  ctx.out.result({ publicKey }, { kind: "record", fields: [["ARN", publicKey!.arn], ["Name", publicKey!.name], ["Fingerprint", publicKey!.fingerprint]] });
+}
+
+export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
+  checkPublicKeyArn(o.arn, "<arn>");
+  const current = await currentKeyArn(ctx, o.overrides);
+  if (current.arn === o.arn && !o.force) {
+    throw stateError(`${o.arn} is the current signing key of stack ${ctx.globals.stack ?? current.secretArn}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
+  }
+  if (o.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
+  await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);
+  const rt = await ctx.aws.realtime();
+  await rt.send(new DeletePublicKeyCommand({ arn: o.arn })).catch((e) => {
+    throw toCliError(e, `deleting public key ${o.arn}`);
+  });
+  ctx.log.success(`deleted public key ${o.arn}`);
+  ctx.out.result({ arn: o.arn, deleted: true }, { kind: "record", fields: [["Deleted", o.arn]] });
+}
+
+/** Delete every key whose grace period (`ivsctl:retire-after`) is over, never the current one. */
+export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
+  const rt = await ctx.aws.realtime();
+  const current = await currentKeyArn(ctx, o.overrides);
+  const now = ctx.now();
+  let keys: PublicKeySummary[];
+  try {
+    keys = await allPublicKeys(rt);
+  } catch (e) {
+    throw toCliError(e, "listing public keys");
+  }
+  const expired = keys.filter((k) => {
+    const t = k.tags?.[KEY_TAG.retireAfter];
+    return t !== undefined && Date.parse(t) <= now && k.arn !== current.arn;
+  });
+  const waiting = keys.filter((k) => k.tags?.[KEY_TAG.retireAfter] !== undefined && !expired.includes(k) && k.arn !== current.arn);
+  const deleted: string[] = [];
+  if (!o.dryRun) {
+    for (const k of expired) {
+      try {
+        await rt.send(new DeletePublicKeyCommand({ arn: k.arn! }));
+        deleted.push(k.arn!);
+        ctx.log.info(`deleted ${k.arn} (grace period ended ${k.tags![KEY_TAG.retireAfter]})`);
+      } catch (e) {
+        if ((e as Error).name !== "ResourceNotFoundException") throw toCliError(e, `deleting public key ${k.arn}`);
+      }
+    }
+  }
+  ctx.out.result(
+    {
+      dryRun: o.dryRun,
+      deleted: o.dryRun ? [] : deleted,
+      wouldDelete: o.dryRun ? expired.map((k) => k.arn) : [],
+      inGracePeriod: waiting.map((k) => ({ arn: k.arn, retireAfter: k.tags![KEY_TAG.retireAfter] })),
+    },
+    {
+      kind: "table",
+      title: o.dryRun ? "Would prune:" : undefined,
+      columns: ["key", "retire after", "action"],
+      rows: [
+        ...expired.map((k) => [k.arn, k.tags![KEY_TAG.retireAfter], o.dryRun ? "would delete" : "deleted"]),
+        ...waiting.map((k) => [k.arn, k.tags![KEY_TAG.retireAfter], "kept (grace period)"]),
+      ],
+    },
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * `ivsctl keys rotate`: replace the participant-token signing key without breaking outstanding
+ * tokens, as an ordered plan where every step is reported and a failure rolls back what was done.
+ *
+ *   1. generate a P-384 pair locally
+ *   2. import the public key, named `<stack>-PublicKey-<epoch ms>`
+ *   3. store {privateKeyPem, publicKeyArn, rotatedAt} as a NEW, not yet current, secret version
+ *      (staging label IVSCTL_PENDING); without a stack, write --private-key-file (0600)
+ *   4. record it as current: move AWSCURRENT to the new version, naming the version we read as
+ *      RemoveFromVersionId. Secrets Manager refuses the move if AWSCURRENT is no longer on that
+ *      version, so two concurrent rotations cannot interleave (compare-and-swap on version ids);
+ *      we also re-check AWSCURRENT just before, and report a conflict.
+ *   5. retire the previous public key: --grace 0 deletes it now; a positive grace tags it
+ *      `ivsctl:retire-after` and `keys prune` deletes it later
+ *   6. restart running VP tasks (hook supplied by the virtual-participant feature)
+ *
+ * Invariant: AWSCURRENT always holds a private key together with the ARN of its imported public
+ * half, because both live in one secret version and the public key is imported before, and
+ * deleted only after, the version that names it stops being current.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, unlinkSync } from "node:fs";
+import type { Context } from "../cli/context.ts";
+import { formatDuration } from "../cli/duration.ts";
+import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { generateP384, writeKeyFile } from "../tokens/es384.ts";
+import { KEY_TAG } from "./keys.ts";
+import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
+
+/** Restarts the running VP tasks so they pick up the new key; returns how many. */
+export type RestartVps = (ctx: Context) => Promise<number>;
+
+export interface RotateOptions {
+  graceMs: number;
+  dryRun: boolean;
+  /** Without a stack: where the new private key goes (created 0600, never overwritten). */
+  privateKeyFile?: string;
+  overrides: RoleOverrides;
+  restartVps?: RestartVps;
+}
+
+export const PENDING_STAGE = "IVSCTL_PENDING";
+
+export interface StepReport {
+  step: number;
+  name: string;
+  status: "done" | "skipped" | "planned" | "failed" | "rolled back";
+  detail: string;
+}
+
+const STEP_NAMES = ["generate key pair", "import public key", "store private key", "record current key", "retire previous key", "restart virtual participants"];
+
+export function checkRotate(ctx: Context, o: RotateOptions): void {
+  if (!Number.isFinite(o.graceMs) || o.graceMs < 0) throw usageError("--grace must be 0s or a positive duration");
+  const hasSecret = Boolean(ctx.globals.stack || o.overrides.keySecret || ctx.env.IVSCTL_KEY_SECRET);
+  if (hasSecret && o.privateKeyFile) throw usageError("--private-key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
+  if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --private-key-file FILE");
+  if (o.privateKeyFile && existsSync(o.privateKeyFile)) throw usageError(`${o.privateKeyFile} already exists: refusing to overwrite a key file`);
+}
+
+export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> {
+  checkRotate(ctx, o);
+  const owner = ctx.globals.stack ?? "ivsctl";
+  const useSecret = !o.privateKeyFile;
+  const secretArn = useSecret ? await keySecretArn(ctx, o.overrides) : undefined;
+  const current: CurrentSecret | undefined = secretArn ? await readCurrentSecret(ctx, secretArn) : undefined;
+  const previousArn = current?.doc?.publicKeyArn;
+  const now = ctx.now();
+  const keyName = `${owner}-PublicKey-${now}`;
+  const retireAfter = new Date(now + o.graceMs).toISOString();
+  const steps: StepReport[] = STEP_NAMES.map((name, i) => ({ step: i + 1, name, status: "planned", detail: "" }));
+  steps[0]!.detail = "P-384 (secp384r1), in memory";
+  steps[1]!.detail = `ImportPublicKey ${keyName}`;
+  steps[2]!.detail = useSecret ? `PutSecretValue ${secretArn} (new version, label ${PENDING_STAGE})` : `write ${o.privateKeyFile} (mode 0600)`;
+  steps[3]!.detail = useSecret ? `move AWSCURRENT ${current?.versionId ?? "(none)"} -> new version` : "the key file is the record";
+  steps[4]!.detail = !previousArn
+    ? current?.doc && !previousArn
+      ? "the secret held no public key ARN: nothing to retire"
+      : "no previous key"
+    : o.graceMs === 0
+      ? `DeletePublicKey ${previousArn} now`
+      : `tag ${previousArn} ${KEY_TAG.retireAfter}=${retireAfter} (grace ${formatDuration(o.graceMs)}; \`keys prune\` deletes it after)`;
+  steps[5]!.detail = o.restartVps ? "restart running VP tasks" : "not requested";
+
+  if (o.dryRun) {
+    ctx.out.result(
+      { dryRun: true, stack: ctx.globals.stack ?? null, keySecretArn: secretArn ?? null, currentVersionId: current?.versionId ?? null, previousPublicKeyArn: previousArn ?? null, steps },
+      { kind: "table", title: "Rotation plan (nothing changed):", columns: ["step", "name", "action"], rows: steps.map((s) => [s.step, s.name, s.detail]) },
+    );
+    return;
+  }
+
+  const rt = await ctx.aws.realtime();
+  const rtSdk = await import("@aws-sdk/client-ivs-realtime");
+  const smSdk = useSecret ? await import("@aws-sdk/client-secrets-manager") : undefined;
+  const sm = useSecret ? await ctx.aws.secrets() : undefined;
+  const undo: { what: string; run: () => Promise<void> }[] = [];
+  const report = (i: number, status: StepReport["status"], detail?: string) => {
+    const s = steps[i]!;
+    s.status = status;
+    if (detail !== undefined) s.detail = detail;
+    ctx.log.info(`step ${s.step}/6 ${s.name}: ${status}${s.detail ? ` (${s.detail})` : ""}`);
+  };
+
+  let stepIndex = 0;
+  let newArn: string | undefined;
+  let newVersionId: string | undefined;
+  let vpsRestarted: number | null = null;
+  try {
+    // 1. generate
+    const pair = generateP384();
+    report(0, "done");
+
+    // 2. import
+    stepIndex = 1;
+    const imported = await rt.send(
+      new rtSdk.ImportPublicKeyCommand({ publicKeyMaterial: pair.publicKeyPem, name: keyName, tags: { [KEY_TAG.owner]: owner, [KEY_TAG.importedAt]: new Date(now).toISOString() } }),
+    );
+    newArn = imported.publicKey!.arn!;
+    const arn = newArn;
+    undo.push({ what: `delete imported public key ${arn}`, run: async () => void (await rt.send(new rtSdk.DeletePublicKeyCommand({ arn }))) });
+    report(1, "done", `${arn} (fingerprint ${imported.publicKey?.fingerprint ?? "?"})`);
+
+    // 3. store
+    stepIndex = 2;
+    if (useSecret) {
+      const doc: SigningKeyDoc = { privateKeyPem: pair.privateKeyPem, publicKeyArn: arn, rotatedAt: new Date(now).toISOString(), ...(previousArn ? { previousPublicKeyArn: previousArn } : {}) };
+      const put = await sm!.send(new smSdk!.PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(doc), ClientRequestToken: randomUUID(), VersionStages: [PENDING_STAGE] }));
+      newVersionId = put.VersionId!;
+      const vid = newVersionId;
+      undo.push({
+        what: `unlabel secret version ${vid}`,
+        run: async () => void (await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: vid }))),
+      });
+      report(2, "done", `secret version ${vid} (not current yet)`);
+    } else {
+      writeKeyFile(o.privateKeyFile!, pair.privateKeyPem);
+      const path = o.privateKeyFile!;
+      undo.push({ what: `remove ${path}`, run: async () => unlinkSync(path) });
+      report(2, "done", `${path} (mode 0600)`);
+    }
+
+    // 4. record current
+    stepIndex = 3;
+    if (useSecret) {
+      const d = await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }));
+      const nowCurrent = Object.entries(d.VersionIdsToStages ?? {}).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
+      if (nowCurrent !== current?.versionId) {
+        throw stateError(`the key secret changed during this rotation (AWSCURRENT is now ${nowCurrent ?? "none"}, was ${current?.versionId ?? "none"}): another rotation ran concurrently`, "ConcurrentRotation", "re-run `ivsctl keys rotate` once the other one has finished");
+      }
+      await sm!.send(
+        new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
+      );
+      if (current?.versionId) {
+        const oldVid = current.versionId;
+        const vid = newVersionId!;
+        undo.push({
+          what: `make secret version ${oldVid} current again`,
+          run: async () => void (await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: oldVid, RemoveFromVersionId: vid }))),
+        });
+      }
+      report(3, "done", `AWSCURRENT = ${newVersionId} (${arn})`);
+    } else report(3, "skipped");
+
+    // 5. retire previous
+    stepIndex = 4;
+    if (previousArn && previousArn !== arn) {
+      if (o.graceMs === 0) {
+        await rt.send(new rtSdk.DeletePublicKeyCommand({ arn: previousArn })).catch((e) => {
+          if ((e as Error).name !== "ResourceNotFoundException") throw e;
+        });
+        undo.length = 0; // a deleted key cannot come back under its ARN: the rotation is final now
+        report(4, "done", `deleted ${previousArn} (grace 0: tokens it signed stop working now)`);
+      } else {
+        await rt.send(new rtSdk.TagResourceCommand({ resourceArn: previousArn, tags: { [KEY_TAG.retireAfter]: retireAfter } })).catch((e) => {
+          if ((e as Error).name !== "ResourceNotFoundException") throw e;
+        });
+        report(4, "done", `${previousArn} kept until ${retireAfter}; \`ivsctl keys prune\` deletes it after`);
+      }
+    } else report(4, "skipped");
+  } catch (e) {
+    report(stepIndex, "failed", toCliError(e).message);
+    const failures: string[] = [];
+    for (const u of undo.reverse()) {
+      try {
+        await u.run();
+        ctx.log.info(`rollback: ${u.what}`);
+      } catch (ue) {
+        failures.push(`${u.what}: ${toCliError(ue).message}`);
+      }
+    }
+    for (let i = stepIndex - 1; i >= 1; i--) if (steps[i]!.status === "done") steps[i]!.status = "rolled back";
+    const err = toCliError(e, `keys rotate: step ${stepIndex + 1} (${STEP_NAMES[stepIndex]})`);
+    const tail = failures.length
+      ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}`
+      : undo.length
+        ? "; rolled back: the previous key is still current and no new key remains"
+        : "";
+    throw new CliError(`${err.message}${tail}`, { exitCode: err.exitCode, code: err.code, hint: err.hint, cause: e });
+  }
+
+  // 6. restart VPs. The rotation stands whatever happens here: the new key is current and valid.
+  if (o.restartVps) {
+    try {
+      vpsRestarted = await o.restartVps(ctx);
+      report(5, "done", `${vpsRestarted} task(s) restarted`);
+    } catch (e) {
+      report(5, "failed", toCliError(e).message);
+      const err = toCliError(e, "keys rotate: the new key is current, but restarting virtual participants failed");
+      throw new CliError(err.message, { exitCode: err.exitCode, code: err.code, hint: "restart them with `ivsctl vp invite`/`vp kick`; their old tokens keep working during the grace period", cause: e });
+    }
+  } else report(5, "skipped");
+
+  ctx.log.success(`rotated the signing key${ctx.globals.stack ? ` of stack ${ctx.globals.stack}` : ""}: ${newArn}`);
+  ctx.out.result(
+    {
+      rotated: true,
+      stack: ctx.globals.stack ?? null,
+      keySecretArn: secretArn ?? null,
+      secretVersionId: newVersionId ?? null,
+      privateKeyFile: o.privateKeyFile ?? null,
+      publicKeyArn: newArn,
+      previousPublicKeyArn: previousArn ?? null,
+      previousKey: !previousArn ? null : o.graceMs === 0 ? "deleted" : { retireAfter },
+      virtualParticipantsRestarted: vpsRestarted,
+      steps,
+    },
+    { kind: "table", columns: ["step", "name", "status", "detail"], rows: steps.map((s) => [s.step, s.name, s.status, s.detail]) },
+  );
+}

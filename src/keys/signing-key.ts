@@ -1,0 +1,107 @@
+/**
+ * The participant-token signing key: where it lives and which public key is current.
+ *
+ * With a stack, the stack's key secret (Secrets Manager) holds ONE JSON document
+ *   {"privateKeyPem": "...", "publicKeyArn": "arn:aws:ivs:...:public-key/...", "rotatedAt": "ISO"}
+ * so the private key and the ARN of its imported public half change together, atomically, in one
+ * secret version: whichever version is AWSCURRENT is always a matching pair. The AWSCURRENT
+ * version is the record of "which public key is current" (no second store such as an SSM
+ * parameter that could disagree with the secret).
+ * Without a stack: --private-key-file (0600) and --public-key-arn.
+ */
+import { readFileSync } from "node:fs";
+import type { KeyObject } from "node:crypto";
+import type { Context } from "../cli/context.ts";
+import { configError, toCliError, usageError } from "../cli/errors.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { importPrivateKeyPem } from "../tokens/es384.ts";
+
+export interface SigningKeyDoc {
+  privateKeyPem: string;
+  publicKeyArn: string;
+  rotatedAt: string;
+  previousPublicKeyArn?: string;
+}
+
+export interface SigningKey {
+  privateKey: KeyObject;
+  privateKeyPem: string;
+  publicKeyArn: string;
+  /** Where it came from, for messages: the secret ARN or the file path. */
+  source: string;
+}
+
+export const PUBLIC_KEY_ARN = /^arn:aws[a-z-]*:ivs:[a-z0-9-]+:\d{12}:public-key\/[a-zA-Z0-9-]+$/;
+
+export function checkPublicKeyArn(arn: string, flag = "--public-key-arn"): string {
+  if (!PUBLIC_KEY_ARN.test(arn)) throw usageError(`${flag} must be a public-key ARN (arn:aws:ivs:<region>:<account>:public-key/<id>), got "${arn}"`);
+  return arn;
+}
+
+/** Parse a secret value: our JSON document, or (as the VP sample stores it) a bare PEM. */
+export function parseSigningKeyDoc(value: string): Partial<SigningKeyDoc> & { privateKeyPem: string } {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{")) {
+    try {
+      const doc = JSON.parse(trimmed) as Partial<SigningKeyDoc>;
+      if (typeof doc.privateKeyPem === "string") return doc as Partial<SigningKeyDoc> & { privateKeyPem: string };
+    } catch {
+      // fall through
+    }
+    throw configError("the key secret holds JSON without a privateKeyPem field");
+  }
+  return { privateKeyPem: trimmed };
+}
+
+export interface CurrentSecret {
+  secretArn: string;
+  /** AWSCURRENT version id, or undefined when the secret has no value yet. */
+  versionId?: string;
+  doc?: Partial<SigningKeyDoc> & { privateKeyPem: string };
+}
+
+/** The key secret's ARN from the stack roles (flag, env, output, resource). */
+export async function keySecretArn(ctx: Context, overrides: RoleOverrides): Promise<string> {
+  const { stackResolver } = await import("../stack/outputs.ts");
+  const r = await stackResolver(ctx, overrides).required("keySecret");
+  return Array.isArray(r.value) ? r.value[0]! : r.value;
+}
+
+/** Read the AWSCURRENT version of the key secret (none yet is not an error). */
+export async function readCurrentSecret(ctx: Context, secretArn: string): Promise<CurrentSecret> {
+  const sm = await ctx.aws.secrets();
+  const { DescribeSecretCommand, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  try {
+    const d = await sm.send(new DescribeSecretCommand({ SecretId: secretArn }));
+    const versionId = Object.entries(d.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes("AWSCURRENT"))?.[0];
+    if (!versionId) return { secretArn: d.ARN ?? secretArn };
+    const v = await sm.send(new GetSecretValueCommand({ SecretId: secretArn, VersionId: versionId }));
+    if (v.SecretString === undefined) throw configError(`key secret ${secretArn} holds binary data, not a PEM or JSON key document`);
+    return { secretArn: d.ARN ?? secretArn, versionId, doc: parseSigningKeyDoc(v.SecretString) };
+  } catch (e) {
+    throw toCliError(e, `reading key secret ${secretArn}`);
+  }
+}
+
+/** The key to sign participant tokens with: from a file (+ ARN), or from the stack's key secret. */
+export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string; publicKeyArn?: string; overrides: RoleOverrides }): Promise<SigningKey> {
+  if (o.privateKeyFile) {
+    if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
+    let pem: string;
+    try {
+      pem = readFileSync(o.privateKeyFile, "utf8");
+    } catch (e) {
+      throw usageError(`cannot read private key file ${o.privateKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return { privateKey: importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`), privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
+  }
+  if (!ctx.globals.stack && !o.overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) {
+    throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --private-key-file FILE --public-key-arn ARN");
+  }
+  const secretArn = await keySecretArn(ctx, o.overrides);
+  const current = await readCurrentSecret(ctx, secretArn);
+  if (!current.doc) throw configError(`key secret ${secretArn} has no value yet`, "run `ivsctl keys rotate` to create the first signing key");
+  const publicKeyArn = o.publicKeyArn ?? current.doc.publicKeyArn;
+  if (!publicKeyArn) throw configError(`key secret ${secretArn} holds a bare PEM without its public key ARN`, "pass --public-key-arn, or run `ivsctl keys rotate` to store both together");
+  return { privateKey: importPrivateKeyPem(current.doc.privateKeyPem, `the private key in ${secretArn}`), privateKeyPem: current.doc.privateKeyPem, publicKeyArn, source: secretArn };
+}

@@ -1,0 +1,64 @@
+/** Stage command options and their checks. Pure: no SDK, runs before any client is built. */
+import { usageError } from "../cli/errors.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { checkParticipantId, checkTokenOptions, type TokenOptions } from "../tokens/participant.ts";
+
+export interface KeySourceOptions {
+  privateKeyFile?: string;
+  publicKeyArn?: string;
+  overrides: RoleOverrides;
+}
+
+export interface CreateStageOptions extends KeySourceOptions {
+  name?: string;
+  tags?: Record<string, string>;
+  /** undefined with --no-token. */
+  token?: TokenOptions;
+  selfSigned: boolean;
+  dryRun: boolean;
+}
+
+export interface StageTokenOptions extends KeySourceOptions {
+  stage: string;
+  token: TokenOptions;
+  selfSigned: boolean;
+  /** undefined: one token as a document; N: N tokens as JSON Lines. */
+  count?: number;
+  participantId?: string;
+}
+
+export const MAX_COUNT = 100_000;
+export const PARTICIPANT_STATES = ["CONNECTED", "DISCONNECTED"] as const;
+
+export function checkStageName(name: string | undefined): void {
+  if (name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(name)) {
+    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${name}"`);
+  }
+}
+
+export function checkCreateStage(o: CreateStageOptions): void {
+  checkStageName(o.name);
+  if (o.token) checkTokenOptions(o.token);
+  if (!o.token && o.selfSigned) throw usageError("--self-signed and --no-token contradict each other");
+}
+
+export function parseCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_COUNT) throw usageError(`--count must be a whole number from 1 to ${MAX_COUNT} (got "${value}")`);
+  return n;
+}
+
+export function checkStageToken(o: StageTokenOptions): void {
+  checkTokenOptions(o.token);
+  if (o.participantId !== undefined) {
+    if (!o.selfSigned) throw usageError("--participant-id needs --self-signed (IVS assigns ids of API tokens)");
+    checkParticipantId(o.participantId);
+    if (o.count !== undefined) checkParticipantId(`${o.participantId}-${o.count}`, "--participant-id (with the -N suffix --count adds)");
+  }
+  if (!o.selfSigned && (o.privateKeyFile || o.publicKeyArn)) throw usageError("--private-key-file / --public-key-arn apply only with --self-signed");
+}
+
+export function checkDisconnectReason(reason: string | undefined): void {
+  if (reason !== undefined && reason.length > 128) throw usageError(`--reason is longer than 128 characters (${reason.length})`);
+}
