@@ -7,16 +7,17 @@ import {
   DisconnectParticipantCommand,
   GetParticipantCommand,
   GetStageCommand,
-  paginateListStages,
   type IVSRealTimeClient,
   type Stage,
 } from "@aws-sdk/client-ivs-realtime";
-import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
 
 export interface VpStage {
   arn: string;
+  /** GetStage's answer, for self-signed token claims. */
+  raw: Stage;
   name?: string;
   whipUrl?: string;
   eventsUrl?: string;
@@ -28,7 +29,7 @@ export function checkStageRef(ref: string): void {
 }
 
 function toVpStage(s: Stage): VpStage {
-  return { arn: s.arn!, name: s.name, whipUrl: s.endpoints?.whip, eventsUrl: s.endpoints?.events, activeSessionId: s.activeSessionId };
+  return { arn: s.arn!, raw: s, name: s.name, whipUrl: s.endpoints?.whip, eventsUrl: s.endpoints?.events, activeSessionId: s.activeSessionId };
 }
 
 export async function getStage(rt: IVSRealTimeClient, arn: string): Promise<VpStage> {
@@ -36,18 +37,10 @@ export async function getStage(rt: IVSRealTimeClient, arn: string): Promise<VpSt
   return toVpStage(stage!);
 }
 
-/** ARN, 12-character id or name -> the stage. An unknown one is exit 4. */
+/** ARN, 12-character id or name -> the stage (src/stage's resolution: ListStages only for ids and names). Unknown: exit 4. */
 export async function resolveStage(ctx: Context, ref: string): Promise<VpStage> {
-  const parsed = parseResourceRef(ref, "stage");
-  const rt = await ctx.aws.realtime();
-  try {
-    const arn = await resolveArn(parsed, "stage", async function* () {
-      for await (const page of paginateListStages({ client: rt }, {})) yield* page.stages ?? [];
-    });
-    return await getStage(rt, arn);
-  } catch (e) {
-    throw toCliError(e, `finding stage ${ref}`);
-  }
+  const { fetchStage } = await import("../stage/stages.ts");
+  return toVpStage((await fetchStage(ctx, ref)).stage);
 }
 
 export interface MintedToken {
