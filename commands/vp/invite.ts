@@ -3,7 +3,8 @@ import { defineLeaf } from "../../src/cli/command.ts";
 import { parseDuration } from "../../src/cli/duration.ts";
 import { usageError } from "../../src/cli/errors.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
-import { parseAttributes, parseEnv } from "../../src/vp/options.ts";
+import { parseAttributes } from "../../src/tokens/participant.ts";
+import { parseEnv } from "../../src/vp/options.ts";
 
 export default defineLeaf({
   meta: { name: "invite", description: "Run a virtual participant (one ECS task) that joins the stage with a fresh participant token" },

@@ -70,22 +70,6 @@ export interface ListOptions {
   overrides: RoleOverrides;
 }
 
-/** `--attribute k=v` (repeatable): CreateParticipantToken's limit is 1 KB for all of them. */
-export function parseAttributes(pairs: string[]): Record<string, string> | undefined {
-  if (pairs.length === 0) return undefined;
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw usageError(`--attribute must be key=value (got "${p}")`);
-    const k = p.slice(0, eq);
-    if (k in out) throw usageError(`attribute "${k}" given twice`);
-    out[k] = p.slice(eq + 1);
-  }
-  const size = Buffer.byteLength(Object.entries(out).map(([k, v]) => k + v).join(""));
-  if (size > 1024) throw usageError(`attributes total ${size} bytes; IVS allows at most 1 KB`);
-  return out;
-}
-
 /** `--env NAME=VALUE` (repeatable): extra container environment. The contract's names are ivsctl's. */
 export function parseEnv(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -97,10 +81,6 @@ export function parseEnv(pairs: string[]): Record<string, string> {
     out[name] = p.slice(eq + 1);
   }
   return out;
-}
-
-export function checkUserId(userId: string | undefined): void {
-  if (userId !== undefined && (userId.length === 0 || userId.length > 128)) throw usageError("--user-id must be 1-128 characters");
 }
 
 export function checkAsset(asset: string | undefined): void {

@@ -9,9 +9,10 @@ import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
 import { pollUntil } from "../cli/wait.ts";
+import { checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { stackResolver } from "../stack/outputs.ts";
 import type { StackResolver } from "../stack/resolve.ts";
-import { checkAsset, checkRoleInputs, checkUserId, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
+import { checkAsset, checkRoleInputs, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
@@ -81,7 +82,7 @@ function runTaskInput(target: VpTarget, container: string, stage: VpStage, token
 export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void> {
   checkStageRef(opts.stage);
   checkRoleInputs(opts.overrides, ctx.env);
-  checkUserId(opts.userId);
+  checkTokenOptions({ userId: opts.userId, attributes: opts.attributes, capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: DEFAULT_DURATION_MINUTES });
   checkAsset(opts.asset);
   if (opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
 
@@ -135,8 +136,6 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
     },
   );
 }
-
-export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** Poll until the task is RUNNING and the stage shows the participant CONNECTED; a task that stops is exit 5. */
 async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started: Task, stageArn: string, participantId: string, timeoutMs: number): Promise<{ task: Task; state?: string }> {

@@ -182,6 +182,9 @@ describe("vp against ivsctl local", () => {
     expect(arn.code).toBe(2);
     const attr = await local.run(["vp", "invite", "s", "--attribute", "novalue", ...STACK]);
     expect(attr.stderr).toBe('error: --attribute must be key=value (got "novalue")\n');
+    const big = await local.run(["vp", "invite", "s", "--attribute", `big=${"x".repeat(1100)}`, ...STACK]);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toBe("error: attributes take 1103 bytes; IVS allows at most 1024 (1 KB) in total\n");
     const timeout = await local.run(["vp", "invite", "s", "--timeout", "5s", ...STACK]);
     expect(timeout.stderr).toBe("error: --timeout applies only with --wait\n");
     const env = await local.run(["vp", "invite", "s", "--env", "PARTICIPANT_TOKEN=x", ...STACK]);

@@ -1,7 +1,7 @@
 /** VP input checks that run before any AWS call, and the names the VP container relies on. */
 import { describe, expect, test } from "bun:test";
 import { CliError } from "../../src/cli/errors.ts";
-import { checkResolvedRole, checkRoleInputs, parseAttributes, parseEnv, startedByFor, VP_ENV } from "../../src/vp/options.ts";
+import { checkResolvedRole, checkRoleInputs, parseEnv, startedByFor, VP_ENV } from "../../src/vp/options.ts";
 import { stopReasonOf } from "../../src/vp/vp.ts";
 import { toVpTask } from "../../src/vp/tasks.ts";
 
@@ -39,11 +39,7 @@ describe("vp options", () => {
     });
   });
 
-  test("--attribute k=v, 1 KB in all; --env NAME=VALUE, not the contract's names", () => {
-    expect(parseAttributes(["role=host", "lang=en=GB"])).toEqual({ role: "host", lang: "en=GB" });
-    expect(parseAttributes([])).toBeUndefined();
-    expect(failure(() => parseAttributes(["novalue"])).exitCode).toBe(2);
-    expect(failure(() => parseAttributes([`big=${"x".repeat(1100)}`])).message).toBe("attributes total 1103 bytes; IVS allows at most 1 KB");
+  test("--env NAME=VALUE, not the contract's names", () => {
     expect(parseEnv(["LOG_LEVEL=debug", "EMPTY="])).toEqual({ LOG_LEVEL: "debug", EMPTY: "" });
     expect(failure(() => parseEnv([`${VP_ENV.token}=x`])).message).toBe("--env PARTICIPANT_TOKEN: ivsctl sets PARTICIPANT_TOKEN itself");
     expect(failure(() => parseEnv(["1BAD=x"])).exitCode).toBe(2);
