@@ -69,7 +69,7 @@ export class StackResolver {
     if (r.value === undefined) {
       const spec: RoleSpec = ROLE_SPECS[name];
       throw configError(
-        `no ${spec.description.toLowerCase()} found${this.stackName ? ` in stack ${this.stackName}` : ""}`,
+        `no ${spec.description.charAt(0).toLowerCase()}${spec.description.slice(1)} found${this.stackName ? ` in stack ${this.stackName}` : ""}`,
         `pass --${spec.flag}, set ${spec.env}${this.stackName ? "" : ", or name a stack with --stack"}`,
       );
     }
