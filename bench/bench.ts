@@ -2,29 +2,17 @@
  * `bun run bench`: start-up and end-to-end latency of the compiled binary, measured side by side
  * with the AWS CLI in one run, reported as medians and ratios. Not a test: nothing here asserts.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { timeCommand, type BenchRow } from "./lib.ts";
+import { BENCH_BIN as BIN, BENCH_ENV as env, startBenchEmulator, timeCommand, type BenchRow } from "./lib.ts";
 
-const ROOT = join(import.meta.dir, "..");
-const BIN = process.env.IVSCTL_BIN ?? join(ROOT, "dist", "ivsctl");
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 if (!existsSync(BIN)) throw new Error(`${BIN} missing: run bun run build`);
-
-const env = { AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", NO_COLOR: "1" };
-
-async function startEmulator(): Promise<{ endpoint: string; stop: () => void }> {
-  const proc = Bun.spawn([BIN, "local", "start", "--port", "0", "--state", ":memory:", "-o", "json"], { stdout: "pipe", stderr: "ignore", env: { ...process.env, ...env } });
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) buf += new TextDecoder().decode((await reader.read()).value);
-  return { endpoint: JSON.parse(buf.split("\n")[0]!).endpoint, stop: () => proc.kill() };
-}
 
 const rows: BenchRow[] = [];
 const row = (name: string, m: { median: number; runs: number }, note?: string) => rows.push({ name, median: m.median, runs: m.runs, note });
 
-const emulator = await startEmulator();
+const emulator = await startBenchEmulator();
 const localEnv = { ...env, IVSCTL_LOCAL_ENDPOINT: emulator.endpoint };
 for (let i = 0; i < 10; i++) Bun.spawnSync([BIN, "channel", "create", "--name", `bench-${i}`, "--local", "-q"], { env: { ...process.env, ...localEnv } });
 
@@ -43,18 +31,36 @@ if (Bun.which("aws")) {
 } else {
   console.error("aws CLI not installed: no AWS CLI comparison rows");
 }
-emulator.stop();
+await emulator.stop();
 
 // Benchmarks contributed by each capability, when present.
-for (const [file, fn] of [["tokens.ts", "benchTokens"], ["ingest.ts", "benchIngest"], ["stage.ts", "benchStage"]] as const) {
+for (const [file, fn] of [["tokens.ts", "benchTokens"], ["stage.ts", "benchStage"], ["vp.ts", "benchVp"], ["ingest.ts", "benchIngest"]] as const) {
   if (!existsSync(join(import.meta.dir, file))) continue;
   const mod = (await import(`./${file}`)) as Record<string, () => Promise<BenchRow[]>>;
   if (typeof mod[fn] === "function") rows.push(...(await mod[fn]()));
 }
 
+const show = (r: BenchRow) => (r.unit ? `${r.median >= 100 ? r.median.toFixed(0) : r.median.toFixed(2)} ${r.unit}` : `${r.median.toFixed(1)} ms`);
 const width = Math.max(...rows.map((r) => r.name.length));
-console.log(`${"benchmark".padEnd(width)}  ${"median".padStart(10)}  runs  note`);
-for (const r of rows) {
-  const value = r.unit ? `${r.median.toFixed(2)} ${r.unit}` : `${r.median.toFixed(1)} ms`;
-  console.log(`${r.name.padEnd(width)}  ${value.padStart(10)}  ${String(r.runs).padStart(4)}  ${r.note ?? ""}`);
+console.log(`${"benchmark".padEnd(width)}  ${"median".padStart(16)}  runs  note`);
+for (const r of rows) console.log(`${r.name.padEnd(width)}  ${show(r).padStart(16)}  ${String(r.runs).padStart(4)}  ${r.note ?? ""}`);
+
+// The README's benchmark table is this run's output, between its markers (BENCH_README=0 to skip).
+if (process.env.BENCH_README !== "0") {
+  const readme = join(import.meta.dir, "..", "README.md");
+  const text = readFileSync(readme, "utf8");
+  const start = text.indexOf("<!-- bench:start -->");
+  const end = text.indexOf("<!-- bench:end -->");
+  if (start >= 0 && end > start) {
+    const cpu = `${navigator.hardwareConcurrency} cores`;
+    const table = [
+      `Measured by \`bun run bench\` on ${new Date().toISOString().slice(0, 10)} (${cpu}, Bun ${Bun.version}); medians of repeated runs.`,
+      "",
+      "| benchmark | median | runs | note |",
+      "|---|---|---|---|",
+      ...rows.map((r) => `| ${r.name} | ${show(r)} | ${r.runs} | ${r.note ?? ""} |`),
+    ].join("\n");
+    writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${table}\n${text.slice(end)}`);
+    console.log("\nREADME.md benchmark table updated");
+  }
 }

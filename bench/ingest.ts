@@ -5,28 +5,13 @@
  *    settings against the ffmpeg command of AWS's IVS streaming sample, same synthetic source, same
  *    run, both publishing to the emulator's RTMPS listener.
  */
-import { join } from "node:path";
 import { ffmpegArgs } from "../src/ingest/ffmpeg.ts";
 import { buildPlan, FONT_CANDIDATES } from "../src/ingest/plan.ts";
-import { median, type BenchRow } from "./lib.ts";
+import { BENCH_BIN, BENCH_ENV, median, startBenchEmulator, type BenchRow } from "./lib.ts";
 
-const ROOT = join(import.meta.dir, "..");
-const BIN = process.env.IVSCTL_BIN ?? join(ROOT, "dist", "ivsctl");
-const env = { ...process.env, AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret", AWS_DEFAULT_REGION: "us-east-1", NO_COLOR: "1" } as Record<string, string>;
-
-async function emulator(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const proc = Bun.spawn([BIN, "local", "start", "--port", "0", "--state", ":memory:", "-o", "json"], { stdout: "pipe", stderr: "ignore", env });
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) buf += new TextDecoder().decode((await reader.read()).value);
-  return {
-    endpoint: JSON.parse(buf.split("\n")[0]!).endpoint,
-    async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
-    },
-  };
-}
+const BIN = BENCH_BIN;
+const env = BENCH_ENV;
+const emulator = () => startBenchEmulator();
 
 const call = (endpoint: string, op: string, body: unknown) => fetch(`${endpoint}/${op}`, { method: "POST", body: JSON.stringify(body) });
 

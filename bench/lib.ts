@@ -39,3 +39,36 @@ export async function timeFn(fn: () => Promise<unknown> | unknown, runs = 20, wa
   }
   return { median: median(times), runs };
 }
+
+/** The compiled binary under test (IVSCTL_BIN overrides). */
+export const BENCH_BIN = process.env.IVSCTL_BIN ?? `${import.meta.dir}/../dist/ivsctl`;
+
+/** Dummy credentials and a fixed region, for ivsctl and the AWS CLI against the emulator. */
+export const BENCH_ENV: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  AWS_ACCESS_KEY_ID: "AKIDLOCAL",
+  AWS_SECRET_ACCESS_KEY: "local-secret",
+  AWS_DEFAULT_REGION: "us-east-1",
+  AWS_PAGER: "",
+  NO_COLOR: "1",
+};
+
+/** `ivsctl local` on a free port with in-memory state, for one benchmark. */
+export async function startBenchEmulator(extraEnv: Record<string, string> = {}): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const proc = Bun.spawn([BENCH_BIN, "local", "start", "--port", "0", "--state", ":memory:", "-o", "json"], { stdout: "pipe", stderr: "ignore", env: { ...BENCH_ENV, ...extraEnv } });
+  const reader = proc.stdout.getReader();
+  let buf = "";
+  while (!buf.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the emulator exited at start");
+    buf += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  return {
+    endpoint: JSON.parse(buf.split("\n")[0]!).endpoint,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
