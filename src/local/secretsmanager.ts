@@ -113,6 +113,15 @@ function describe(secret: SecretDoc) {
 
 function updateSecretVersionStage(input: any, ctx: RequestContext) {
   const secret = findSecret(ctx, input.SecretId);
+  // As AWS: moving a label that another version holds needs RemoveFromVersionId naming that version.
+  // This is the compare-and-swap that keeps two concurrent rotations from both winning.
+  const holder = secret.versions.find((v) => v.VersionStages.includes(input.VersionStage));
+  if (input.RemoveFromVersionId && holder?.VersionId !== input.RemoveFromVersionId) {
+    throw new ServiceError("InvalidParameterException", `The staging label ${input.VersionStage} is not attached to version ${input.RemoveFromVersionId}.`, 400);
+  }
+  if (input.MoveToVersionId && holder && holder.VersionId !== input.MoveToVersionId && !input.RemoveFromVersionId) {
+    throw new ServiceError("InvalidParameterException", `The staging label ${input.VersionStage} is currently attached to version ${holder.VersionId}; specify it as RemoveFromVersionId.`, 400);
+  }
   for (const v of secret.versions) {
     if (v.VersionId === input.RemoveFromVersionId) v.VersionStages = v.VersionStages.filter((s) => s !== input.VersionStage);
   }

@@ -79,6 +79,19 @@ describe.skipIf(!HAS_AWS_CLI)("the AWS CLI as a second client of ivsctl local", 
     expect(got.SecretString).toBe("two");
     expect(got.VersionStages).toEqual(["AWSCURRENT"]);
   });
+
+  test("Secrets Manager: moving AWSCURRENT is a compare-and-swap on the version that holds it", async () => {
+    await aws(["secretsmanager", "create-secret", "--name", "interop/cas", "--secret-string", "v1"], local.endpoint);
+    const v1 = JSON.parse((await aws(["secretsmanager", "get-secret-value", "--secret-id", "interop/cas"], local.endpoint)).stdout).VersionId;
+    const pending = JSON.parse((await aws(["secretsmanager", "put-secret-value", "--secret-id", "interop/cas", "--secret-string", "v2", "--version-stages", "AWSPENDING"], local.endpoint)).stdout).VersionId;
+    const stale = await aws(["secretsmanager", "update-secret-version-stage", "--secret-id", "interop/cas", "--version-stage", "AWSCURRENT", "--move-to-version-id", pending, "--remove-from-version-id", pending], local.endpoint);
+    expect(stale.stderr).toContain("(InvalidParameterException)");
+    const missing = await aws(["secretsmanager", "update-secret-version-stage", "--secret-id", "interop/cas", "--version-stage", "AWSCURRENT", "--move-to-version-id", pending], local.endpoint);
+    expect(missing.stderr).toContain("(InvalidParameterException)");
+    const ok = await aws(["secretsmanager", "update-secret-version-stage", "--secret-id", "interop/cas", "--version-stage", "AWSCURRENT", "--move-to-version-id", pending, "--remove-from-version-id", v1], local.endpoint);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse((await aws(["secretsmanager", "get-secret-value", "--secret-id", "interop/cas"], local.endpoint)).stdout).SecretString).toBe("v2");
+  });
 });
 
 const VP_TEMPLATE = {
