@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ensureBinary, ivsctl, json } from "../helpers/cli.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
-import { awsCliEnv, exec, HAS_AWS_CLI, HAS_MOTO, skipReason } from "../helpers/tools.ts";
+import { awsCliEnv, exec, HAS_AWS_CLI, HAS_MOTO, skipReason, startMoto } from "../helpers/tools.ts";
 
 let local: LocalEmulator;
 beforeAll(async () => {
@@ -111,21 +111,16 @@ const VP_TEMPLATE = {
 
 if (!HAS_MOTO || !HAS_AWS_CLI) skipReason("stack outputs against moto", HAS_MOTO ? "aws (AWS CLI)" : "moto_server");
 describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("stack outputs against a stack deployed into moto", () => {
-  let moto: ReturnType<typeof Bun.spawn> | undefined;
+  let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let endpoint = "";
   beforeAll(async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-      await Bun.sleep(100);
-    }
+    moto = await startMoto();
+    endpoint = moto.endpoint;
     const created = await aws(["cloudformation", "create-stack", "--stack-name", "moto-vp", "--template-body", JSON.stringify(VP_TEMPLATE)], endpoint);
     expect(created.code).toBe(0);
   });
   afterAll(() => {
-    moto?.kill();
+    moto?.stop();
   });
 
   test("outputs (key and ::Key export suffix) and resources by type resolve as in ivsctl local", async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateStageCommand, GetParticipantCommand, IVSRealTimeClient, ListStageSessionsCommand } from "@aws-sdk/client-ivs-realtime";
 import { ensureBinary, ivsctl, json, type RunResult } from "../helpers/cli.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
-import { awsCliEnv, exec, HAS_AWS_CLI, HAS_MOTO, skipReason } from "../helpers/tools.ts";
+import { awsCliEnv, exec, HAS_AWS_CLI, HAS_MOTO, skipReason, startMoto } from "../helpers/tools.ts";
 
 let local: LocalEmulator;
 let rt: IVSRealTimeClient;
@@ -270,7 +270,7 @@ const TWO_CLUSTERS = {
 
 if (!HAS_MOTO || !HAS_AWS_CLI) skipReason("vp against moto", HAS_MOTO ? "aws (AWS CLI)" : "moto_server");
 describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("vp: ECS and CloudFormation in moto, the stage in ivsctl local", () => {
-  let moto: ReturnType<typeof Bun.spawn> | undefined;
+  let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let endpoint = "";
   const aws = (args: string[]) => exec(["aws", ...args, "--endpoint-url", endpoint, "--output", "json"], awsCliEnv());
   /** ivsctl without --local: per-service endpoints, as the SDK reads them. */
@@ -287,13 +287,8 @@ describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("vp: ECS and CloudFormation in moto, 
     });
 
   beforeAll(async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    endpoint = `http://127.0.0.1:${port}`;
-    moto = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-      await Bun.sleep(100);
-    }
+    moto = await startMoto();
+    endpoint = moto.endpoint;
     // moto advances a task's status on every describe; keep tasks RUNNING until stopped.
     await fetch(`${endpoint}/moto-api/state-manager/set-transition`, { method: "POST", body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }) });
     for (const [name, template] of [["moto-vp", RESOURCES_ONLY], ["moto-vp-out", EXPORTED], ["moto-two", TWO_CLUSTERS]] as const) {
@@ -302,7 +297,7 @@ describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("vp: ECS and CloudFormation in moto, 
     }
   });
   afterAll(() => {
-    moto?.kill();
+    moto?.stop();
   });
 
   test("a resources-only stack resolves; invite runs a RUNNING task whose overrides carry the token (read with the AWS CLI)", async () => {

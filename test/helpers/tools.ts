@@ -27,3 +27,15 @@ export async function exec(cmd: string[], env: Record<string, string> = {}, stdi
 export function awsCliEnv(): Record<string, string> {
   return { AWS_ACCESS_KEY_ID: "AKIDLOCAL", AWS_SECRET_ACCESS_KEY: "local-secret", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "" };
 }
+
+/** moto_server on a random loopback port, ready to answer. */
+export async function startMoto(): Promise<{ endpoint: string; stop: () => void }> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const proc = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+    await Bun.sleep(100);
+  }
+  return { endpoint, stop: () => proc.kill() };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { parseArgv } from "../../src/cli/parse.ts";
-import { CliError, toCliError } from "../../src/cli/errors.ts";
+import { toCliError } from "../../src/cli/errors.ts";
+import { expectUsageError } from "../helpers/assert.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { redactSecrets, redactString } from "../../src/cli/redact.ts";
 import { parseDuration, formatDuration } from "../../src/cli/duration.ts";
@@ -22,16 +23,7 @@ const defs = {
   ...globalArgs,
 } as const;
 
-const usage = (fn: () => unknown): CliError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(ExitCode.Usage);
-    return e as CliError;
-  }
-  throw new Error("expected a usage error");
-};
+const usage = expectUsageError;
 
 describe("strict argument parsing", () => {
   test("flags, =values, aliases, repeatables and positionals", () => {

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
 import { createContext, type GlobalOptions } from "../../src/cli/context.ts";
-import { CliError } from "../../src/cli/errors.ts";
 import { bufferIO } from "../../src/cli/io.ts";
 import { parseStatsLine } from "../../src/ingest/ffmpeg.ts";
 import { meaningfulError, runIngest } from "../../src/ingest/ingest.ts";
@@ -19,17 +18,9 @@ import { hasCompositionOffset, parseAudioTag, parseVideoTag } from "../../src/lo
 import { notFound } from "../../src/local/errors.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 import { skipReason, which } from "../helpers/tools.ts";
+import { expectUsageErrorAsync } from "../helpers/assert.ts";
 
-async function usage(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(2);
-    return (e as CliError).message;
-  }
-  throw new Error("expected a usage error");
-}
+const usage = async (fn: () => unknown): Promise<string> => (await expectUsageErrorAsync(fn)).message;
 
 describe("options", () => {
   test("resolutions: names, WxH, and the 1080p limit named", async () => {

@@ -1,19 +1,11 @@
 /** Metadata: payload rules, templates, the pacer, and the emulator's PutMetadata limits (in-process). */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { CliError } from "../../src/cli/errors.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 import { startStream } from "../../src/local/streams.ts";
 import { checkPayload, Pacer, parsePayloadLines, renderTemplate } from "../../src/metadata/payload.ts";
+import { expectUsageError } from "../helpers/assert.ts";
 
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect((e as CliError).exitCode).toBe(2);
-    return (e as CliError).message;
-  }
-  throw new Error("expected a usage error");
-}
+const usage = (fn: () => unknown): string => expectUsageError(fn).message;
 
 describe("payload rules", () => {
   test("1024 UTF-8 bytes is the limit, counted in bytes", () => {

@@ -1,6 +1,5 @@
 /** Participant-token limits, claims, ES384 signing (one thread and the worker pool) and verification. */
 import { describe, expect, test } from "bun:test";
-import { CliError } from "../../src/cli/errors.ts";
 import { generateP384 } from "../../src/tokens/es384.ts";
 import {
   attributesBytes,
@@ -16,17 +15,9 @@ import {
 } from "../../src/tokens/participant.ts";
 import { MIN_PARALLEL, signMany } from "../../src/stage/mint-pool.ts";
 import { checkStageToken, parseCount } from "../../src/stage/options.ts";
+import { expectUsageError } from "../helpers/assert.ts";
 
-const usage = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(2);
-    return (e as CliError).message;
-  }
-  throw new Error("expected a usage error");
-};
+const usage = (fn: () => unknown): string => expectUsageError(fn).message;
 
 const STAGE = "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345";
 const KID = "arn:aws:ivs:us-east-1:123456789012:public-key/KeY012345678";

@@ -1,24 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { generateKeyPairSync } from "node:crypto";
 import { compactVerify } from "jose";
-import { CliError } from "../../src/cli/errors.ts";
 import { decodeJwt, kindOf, readableTimes } from "../../src/tokens/decode.ts";
 import { checkPlaybackTokenOptions, mintPlaybackTokens, normaliseOrigin, playbackClaims, playbackUrlWithToken } from "../../src/tokens/playback.ts";
 import { pemFromSecretString } from "../../src/channel/playback-token.ts";
+import { expectUsageError } from "../helpers/assert.ts";
 
 const ARN = "arn:aws:ivs:us-east-1:123456789012:channel/AbCdEf012345";
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0, 500); // half a second past, to catch ms/s mix-ups
 
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(2);
-    return (e as CliError).message;
-  }
-  throw new Error("expected a usage error");
-}
+const usage = (fn: () => unknown): string => expectUsageError(fn).message;
 
 describe("playback token claims", () => {
   test("only aws:channel-arn and exp (whole seconds) without options", () => {

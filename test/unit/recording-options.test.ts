@@ -1,18 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { CliError } from "../../src/cli/errors.ts";
 import { checkRecordingOptions, parseRenditions, parseThumbnailStorage, s3BucketNameProblem, toRecordingRequest, type RecordingOptions } from "../../src/channel/recording-options.ts";
+import { expectUsageError } from "../helpers/assert.ts";
 
 const base: RecordingOptions = { bucket: "my-vods", wait: false, dryRun: false };
 
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect((e as CliError).exitCode).toBe(2);
-    return (e as CliError).message;
-  }
-  throw new Error("expected a usage error");
-}
+const usage = (fn: () => unknown): string => expectUsageError(fn).message;
 
 describe("recording flags -> CreateRecordingConfiguration", () => {
   test("only the bucket: nothing else is sent (AWS defaults apply)", () => {

@@ -1,0 +1,25 @@
+import { expect } from "bun:test";
+import { CliError } from "../../src/cli/errors.ts";
+
+/** Run fn, expect it to throw a usage error (exit 2), and return that error. */
+export function expectUsageError(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(2);
+    return e as CliError;
+  }
+  throw new Error("expected a usage error");
+}
+
+export async function expectUsageErrorAsync(fn: () => unknown): Promise<CliError> {
+  try {
+    await fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(2);
+    return e as CliError;
+  }
+  throw new Error("expected a usage error");
+}
