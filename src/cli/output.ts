@@ -15,6 +15,8 @@ export interface OutputOptions {
   format: OutputFormat;
   showSecrets: boolean;
   color: boolean;
+  /** In-process callers (the demo) receive each result document as well. */
+  record?: (json: unknown) => void;
 }
 
 /**
@@ -29,6 +31,7 @@ export class Output {
 
   /** Print one result: `json` is the document for -o json, `views` what a person sees. */
   result(json: unknown, views: HumanView | HumanView[]): void {
+    this.options.record?.(json);
     const safeJson = this.options.showSecrets ? json : redactSecrets(json);
     if (this.options.format === "json") {
       this.io.stdout.write(`${JSON.stringify(safeJson, jsonReplacer, 2)}\n`);
@@ -41,6 +44,7 @@ export class Output {
 
   /** One line of a stream (JSON Lines under -o json). */
   line(json: unknown, human: string): void {
+    this.options.record?.(json);
     const safe = this.options.showSecrets ? json : redactSecrets(json);
     if (this.options.format === "json") this.io.stdout.write(`${JSON.stringify(safe, jsonReplacer)}\n`);
     else this.io.stdout.write(`${this.options.showSecrets ? human : redactSecrets(human)}\n`);

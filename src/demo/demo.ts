@@ -7,6 +7,7 @@ import { createContext, type Context, type GlobalOptions } from "../cli/context.
 import { CliError, toCliError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { IO } from "../cli/io.ts";
+import { Output } from "../cli/output.ts";
 import type { LocalServer } from "../local/server.ts";
 
 export interface DemoState {
@@ -32,9 +33,11 @@ export interface DemoOptions {
 export async function runDemo(io: IO, env: Record<string, string | undefined>, base: GlobalOptions, opts: DemoOptions): Promise<void> {
   const { startLocalServer } = await import("../local/server.ts");
   const server = await startLocalServer({ port: 0, statePath: ":memory:", env });
-  const say = (s: string) => io.stdout.write(`${s}\n`);
+  // With -o json, stdout carries only the summary document; the narrated run goes to stderr.
+  const stepIO: IO = base.output === "json" ? { ...io, stdout: io.stderr, stdoutIsTTY: io.stderrIsTTY } : io;
+  const say = (s: string) => stepIO.stdout.write(`${s}\n`);
   const globals: GlobalOptions = { ...base, local: true, yes: true, dryRun: false, output: base.output === "json" ? "table" : base.output, showSecrets: opts.showSecrets, stack: "ivsctl-local" };
-  const ctx = createContext(io, { ...env, IVSCTL_LOCAL_ENDPOINT: server.url }, globals);
+  const ctx = createContext(stepIO, { ...env, IVSCTL_LOCAL_ENDPOINT: server.url }, globals);
   const state: DemoState = { ctx, server, values: {} };
   say(`ivsctl demo: the embedded emulator is serving ${server.url} (ingest ${server.world.ingestHost}); nothing here touches AWS.\n`);
 
@@ -62,7 +65,7 @@ export async function runDemo(io: IO, env: Record<string, string | undefined>, b
   } finally {
     await server.stop();
   }
-  ctx.out.result(
+  new Output(io, { format: base.output, showSecrets: false, color: globals.color }).result(
     { steps: results },
     { kind: "table", title: "Summary", columns: ["step", "status", "time", "detail"], rows: results.map((r) => [r.step, r.status, r.status === "skipped" ? "-" : `${r.ms.toFixed(0)} ms`, r.detail]) },
   );

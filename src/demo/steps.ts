@@ -1,41 +1,148 @@
-/** The demo's steps, in mission order. Each capability adds its steps here. */
-import type { DemoStep } from "./demo.ts";
+/**
+ * The demo's steps, in mission order. Each runs the same domain functions as the commands, so
+ * the output is real; values later steps need come from the result documents (recorded, see
+ * `capture`), never from parsing printed text.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Context } from "../cli/context.ts";
+import { Output } from "../cli/output.ts";
+import type { DemoState, DemoStep } from "./demo.ts";
+
+/** Run fn with a context whose output is also recorded; returns the result documents. */
+async function capture(state: DemoState, fn: (ctx: Context) => Promise<unknown>): Promise<any[]> {
+  const docs: unknown[] = [];
+  const out = new Output(state.ctx.io, { ...state.ctx.out.options, record: (j) => docs.push(j) });
+  await fn({ ...state.ctx, out });
+  return docs;
+}
+
+const say = (state: DemoState, text: string) => state.ctx.io.stdout.write(`${text}\n`);
+const noOverrides = { overrides: {} };
 
 export const demoSteps: DemoStep[] = [
   {
     title: "Stack outputs: the roles ivsctl resolves from the seeded stack",
     async run({ ctx }) {
       const { showStackOutputs } = await import("../stack/outputs.ts");
-      await showStackOutputs(ctx, { overrides: {} });
+      await showStackOutputs(ctx, noOverrides);
     },
   },
   {
-    title: "Create a low-latency channel",
+    title: "Create a real-time stage, with a host participant token",
+    async run(state) {
+      const { createStage } = await import("../stage/stages.ts");
+      const [doc] = await capture(state, (ctx) =>
+        createStage(ctx, { name: "demo-stage", token: { capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: 720, userId: "host" }, selfSigned: false, dryRun: false, ...noOverrides }),
+      );
+      state.values.stageArn = doc.stage.arn;
+    },
+  },
+  {
+    title: "Create the stack's signing key, mint a self-signed token, verify it at join",
+    async run(state) {
+      const { rotateKeys } = await import("../keys/rotate.ts");
+      await rotateKeys(state.ctx, { graceMs: 0, dryRun: false, ...noOverrides });
+      const { mintStageTokens } = await import("../stage/tokens.ts");
+      const [doc] = await capture(state, (ctx) =>
+        mintStageTokens(ctx, { stage: state.values.stageArn!, token: { capabilities: ["SUBSCRIBE"], durationMinutes: 60, userId: "viewer-1" }, selfSigned: true, ...noOverrides }),
+      );
+      const token: string = doc.participantToken?.token ?? doc.token;
+      // The emulator checks the token as IVS does at join: signature against the key named by kid, expiry, stage.
+      const res = await fetch(`${state.server.url}/_ivsctl/stages/join`, { method: "POST", body: JSON.stringify({ token }) });
+      const joined = (await res.json()) as { state?: string; participantId?: string; reason?: string };
+      if (!res.ok) throw new Error(`the emulator refused the self-signed token: ${joined.reason}`);
+      say(state, `\njoin: participant ${joined.participantId} is ${joined.state} (signature, expiry and stage checked)`);
+      const { listParticipants } = await import("../stage/stages.ts");
+      await listParticipants(state.ctx, { stage: state.values.stageArn!, state: "CONNECTED" });
+    },
+  },
+  {
+    title: "Invite a virtual participant (ECS task), list it, kick it",
+    async run(state) {
+      const vp = await import("../vp/vp.ts");
+      const stage = state.values.stageArn!;
+      await vp.inviteVp(state.ctx, { stage, asset: "demo.mp4", userId: "vp-1", attributes: undefined, env: {}, wait: true, timeoutMs: 30_000, force: false, ...noOverrides, dryRun: false });
+      await vp.listVps(state.ctx, { stage, all: false, ...noOverrides });
+      await vp.kickVp(state.ctx, { stage, all: true, participantId: undefined, ...noOverrides, dryRun: false });
+    },
+  },
+  {
+    title: "Rotate the signing key with a 10-minute grace period",
+    async run(state) {
+      const { rotateKeys } = await import("../keys/rotate.ts");
+      await rotateKeys(state.ctx, { graceMs: 10 * 60_000, dryRun: false, ...noOverrides });
+      const { listKeys } = await import("../keys/keys.ts");
+      await listKeys(state.ctx, noOverrides);
+    },
+  },
+  {
+    title: "A private channel, a playback key pair, and a signed playback URL",
     async run(state) {
       const { createChannel } = await import("../channel/channels.ts");
-      const made = await createChannel(state.ctx, { name: "demo-channel", type: "STANDARD", latencyMode: "LOW", tags: { demo: "ivsctl" }, dryRun: false });
+      const made = await createChannel(state.ctx, { name: "demo-private", authorized: true, dryRun: false });
       state.values.channelArn = made!.channel.arn!;
+      const dir = mkdtempSync(join(tmpdir(), "ivsctl-demo-"));
+      state.values.tmpDir = dir;
+      const keyFile = join(dir, "playback-private.pem");
+      const { createPlaybackKey } = await import("../channel/playback-keys.ts");
+      const [key] = await capture(state, (ctx) => createPlaybackKey(ctx, { name: "demo-playback", out: keyFile, dryRun: false }));
+      state.values.playbackKeyArn = key.keyPair?.arn ?? key.arn;
+      say(state, `(private key written to ${keyFile}, mode 0600; it is never printed)`);
+      const { channelToken } = await import("../channel/playback-token.ts");
+      await channelToken(state.ctx, { channel: state.values.channelArn, keyFile, ttlMs: 5 * 60_000, origins: ["https://example.com"], strictOrigin: false, singleUse: true, count: 1 });
     },
   },
   {
-    title: "List channels",
-    async run({ ctx }) {
-      const { listChannels } = await import("../channel/channels.ts");
-      await listChannels(ctx, {});
-    },
-  },
-  {
-    title: "Update the channel: latency NORMAL",
+    title: "Stream a 15 s test pattern over RTMPS; put timed metadata while live",
+    skipIf: () => (Bun.which("ffmpeg") ? undefined : "ffmpeg is not installed (Debian: apt-get install ffmpeg)"),
     async run(state) {
-      const { updateChannel } = await import("../channel/channels.ts");
-      await updateChannel(state.ctx, { channel: state.values.channelArn!, latencyMode: "NORMAL", dryRun: false });
+      const { runIngest } = await import("../ingest/ingest.ts");
+      const { putMetadata } = await import("../metadata/metadata.ts");
+      const channel = state.values.channelArn!;
+      const ingest = runIngest(state.ctx, {
+        channel,
+        keep: false,
+        loop: false,
+        resolution: { width: 1280, height: 720 },
+        resolutionGiven: false,
+        fps: 30,
+        audioBitrateBps: 128_000,
+        durationMs: 15_000,
+        waitLive: true,
+        dryRun: false,
+      });
+      const { pollUntil } = await import("../cli/wait.ts");
+      const { GetStreamCommand } = await import("@aws-sdk/client-ivs");
+      const ivs = await state.ctx.aws.ivs();
+      await pollUntil(
+        () => ivs.send(new GetStreamCommand({ channelArn: channel })).then((r) => r.stream?.state, () => "OFFLINE"),
+        (s) => s === "LIVE",
+        { what: "the stream to go LIVE", timeoutMs: 10_000, intervalMs: 200, now: state.ctx.now },
+      );
+      await putMetadata(state.ctx, { channel, payload: JSON.stringify({ question: "Is the demo live?", answers: ["yes", "very"] }), json: true });
+      await ingest;
     },
   },
   {
-    title: "Delete the channel",
+    title: "Stream sessions of the private channel",
     async run(state) {
+      const { listSessions } = await import("../channel/streams.ts");
+      await listSessions(state.ctx, { channel: state.values.channelArn! });
+    },
+  },
+  {
+    title: "Clean up: stage (and its VPs), channel, playback key",
+    async run(state) {
+      const { deleteStage } = await import("../stage/stages.ts");
+      const { stopStageVps } = await import("../vp/vp.ts");
+      await deleteStage(state.ctx, { stage: state.values.stageArn!, dryRun: false, stopVps: (c, arn) => stopStageVps(c, arn) });
       const { deleteChannel } = await import("../channel/channels.ts");
       await deleteChannel(state.ctx, { channel: state.values.channelArn!, dryRun: false });
+      const { deletePlaybackKey } = await import("../channel/playback-keys.ts");
+      if (state.values.playbackKeyArn) await deletePlaybackKey(state.ctx, { key: state.values.playbackKeyArn, dryRun: false });
+      if (state.values.tmpDir) rmSync(state.values.tmpDir, { recursive: true, force: true });
     },
   },
 ];

@@ -1,0 +1,20 @@
+/** The README's main job: `ivsctl demo` walks the whole mission against the embedded emulator. */
+import { beforeAll, expect, test } from "bun:test";
+import { ensureBinary, ivsctl } from "../helpers/cli.ts";
+import { which } from "../helpers/tools.ts";
+
+beforeAll(ensureBinary);
+
+test("ivsctl demo: every step ok (ingest skipped only without ffmpeg), summary last, no secret printed", async () => {
+  const r = await ivsctl(["demo", "-o", "json"], { timeoutMs: 90_000 });
+  expect(r.code).toBe(0);
+  const summary = JSON.parse(r.stdout);
+  const statuses = summary.steps.map((s: { status: string }) => s.status);
+  expect(statuses).toHaveLength(9);
+  const expected = Array(9).fill("ok");
+  if (!which("ffmpeg")) expected[6] = "skipped";
+  expect(statuses).toEqual(expected);
+  expect(r.stderr).toContain("is CONNECTED (signature, expiry and stage checked)");
+  expect(r.stdout + r.stderr).not.toMatch(/sk_us-east-1_[A-Za-z0-9]{30}/);
+  expect(r.stdout + r.stderr).not.toContain("BEGIN PRIVATE KEY");
+}, 120_000);
