@@ -1,3 +1,5 @@
+import { usageError } from "./errors.ts";
+
 /** Where a command writes. Injected so domain code can be tested in-process. */
 export interface TextSink {
   write(chunk: string): unknown;
@@ -21,7 +23,14 @@ export function processIO(): IO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: () => Bun.stdin.text(),
+    // Strict UTF-8: a payload with invalid bytes is an input error, not replacement characters.
+    readStdin: async () => {
+      try {
+        return new TextDecoder("utf-8", { fatal: true }).decode(await Bun.stdin.bytes());
+      } catch {
+        throw usageError("stdin is not valid UTF-8");
+      }
+    },
     async confirm(question) {
       process.stderr.write(`${question} [y/N] `);
       for await (const line of console) {

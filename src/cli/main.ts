@@ -43,7 +43,12 @@ export async function main(argv: string[], io: IO, env: Env, root: AnyCommand, v
         const def = lookupGlobal(name);
         if (!def) throw usageError(`unknown flag ${t}`, `see \`${path.join(" ")} --help\``);
         leading.push(t);
-        if (def.type !== "boolean" && !t.includes("=") && i + 1 < argv.length) leading.push(argv[++i]!);
+        if (def.type !== "boolean" && !t.includes("=")) {
+          const value = argv[i + 1];
+          if (value === undefined || value.startsWith("-")) throw usageError(`${t} needs a value${def.valueHint ? ` (${def.valueHint})` : ""}`);
+          leading.push(value);
+          i++;
+        }
         i++;
       }
       const name = argv[i];

@@ -30,11 +30,22 @@ export async function readPayload(arg: string | undefined, readStdin: () => Prom
 }
 
 export function readTextFile(path: string, what: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw usageError(code === "ENOENT" ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${code ?? (e as Error).message}`);
+  }
+  return decodeUtf8(bytes, `${what} ${path}`);
+}
+
+/** Metadata is text: invalid UTF-8 is refused rather than sent with replacement characters. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw usageError(`${what} is not valid UTF-8`);
   }
 }
 

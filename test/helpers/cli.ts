@@ -31,7 +31,7 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
-export async function ivsctl(args: string[], opts: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function ivsctl(args: string[], opts: { env?: Record<string, string | undefined>; stdin?: string | Uint8Array; timeoutMs?: number } = {}): Promise<RunResult> {
   const proc = Bun.spawn([BIN, ...args], {
     env: baseEnv(opts.env),
     stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),

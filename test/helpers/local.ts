@@ -8,7 +8,7 @@ import { BIN, baseEnv, ivsctl, type RunResult } from "./cli.ts";
 export interface LocalEmulator {
   endpoint: string;
   /** Runs ivsctl with --local pointed at this emulator. */
-  run(args: string[], opts?: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number }): Promise<RunResult>;
+  run(args: string[], opts?: { env?: Record<string, string | undefined>; stdin?: string | Uint8Array; timeoutMs?: number }): Promise<RunResult>;
   /** The env that points ivsctl (or the AWS CLI) at this emulator. */
   env: Record<string, string>;
   /** Inject a failure (see src/local/server.ts Fault). */
