@@ -14,6 +14,7 @@ import {
 import { readFileSync } from "node:fs";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
+import { parseDuration } from "../cli/duration.ts";
 import { stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf } from "../tokens/es384.ts";
@@ -124,7 +125,27 @@ export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; 
   ctx.out.result({ arn: o.arn, deleted: true }, { kind: "record", fields: [["Deleted", o.arn]] });
 }
 
-/** Delete every key whose grace period (`ivsctl:retire-after`) is over, never the current one. */
+/**
+ * Keys a rotation imported but never made current: the rotation was interrupted (the process or
+ * the endpoint died) before it could roll back. They are ours (`ivsctl:owner` = the stack), carry
+ * no `ivsctl:retire-after`, are not in `keep`, and are older than any rotation in progress could be.
+ */
+export const ORPHAN_MIN_AGE_MS = 15 * 60_000;
+
+export function orphanKeys(keys: PublicKeySummary[], o: { owner: string; keep: (string | undefined)[]; nowMs: number; minAgeMs: number }): PublicKeySummary[] {
+  return keys.filter((k) => {
+    const tags = k.tags ?? {};
+    const imported = Date.parse(tags[KEY_TAG.importedAt] ?? "");
+    return tags[KEY_TAG.owner] === o.owner && tags[KEY_TAG.retireAfter] === undefined && !o.keep.includes(k.arn) && Number.isFinite(imported) && o.nowMs - imported >= o.minAgeMs;
+  });
+}
+
+/** IVSCTL_KEY_ORPHAN_AGE (a duration) overrides how old an unswitched key must be to count as orphaned. */
+export function orphanMinAge(env: Record<string, string | undefined>): number {
+  return env.IVSCTL_KEY_ORPHAN_AGE ? parseDuration(env.IVSCTL_KEY_ORPHAN_AGE, "IVSCTL_KEY_ORPHAN_AGE") : ORPHAN_MIN_AGE_MS;
+}
+
+/** Delete every key whose grace period (`ivsctl:retire-after`) is over, never the current one; and orphans of interrupted rotations. */
 export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
   const rt = await ctx.aws.realtime();
   const current = await currentKeyArn(ctx, o.overrides);
@@ -139,6 +160,8 @@ export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: R
     const t = k.tags?.[KEY_TAG.retireAfter];
     return t !== undefined && Date.parse(t) <= now && k.arn !== current.arn;
   });
+  const orphans = ctx.globals.stack ? orphanKeys(keys, { owner: ctx.globals.stack, keep: [current.arn], nowMs: now, minAgeMs: orphanMinAge(ctx.env) }) : [];
+  expired.push(...orphans);
   const waiting = keys.filter((k) => k.tags?.[KEY_TAG.retireAfter] !== undefined && !expired.includes(k) && k.arn !== current.arn);
   const deleted: string[] = [];
   if (!o.dryRun) {
@@ -146,7 +169,7 @@ export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: R
       try {
         await rt.send(new DeletePublicKeyCommand({ arn: k.arn! }));
         deleted.push(k.arn!);
-        ctx.log.info(`deleted ${k.arn} (grace period ended ${k.tags![KEY_TAG.retireAfter]})`);
+        ctx.log.info(`deleted ${k.arn} (${orphans.includes(k) ? "orphaned by an interrupted rotation" : `grace period ended ${k.tags![KEY_TAG.retireAfter]}`})`);
       } catch (e) {
         if ((e as Error).name !== "ResourceNotFoundException") throw toCliError(e, `deleting public key ${k.arn}`);
       }
@@ -164,7 +187,7 @@ export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: R
       title: o.dryRun ? "Would prune:" : undefined,
       columns: ["key", "retire after", "action"],
       rows: [
-        ...expired.map((k) => [k.arn, k.tags![KEY_TAG.retireAfter], o.dryRun ? "would delete" : "deleted"]),
+        ...expired.map((k) => [k.arn, k.tags?.[KEY_TAG.retireAfter] ?? "orphan", o.dryRun ? "would delete" : "deleted"]),
         ...waiting.map((k) => [k.arn, k.tags![KEY_TAG.retireAfter], "kept (grace period)"]),
       ],
     },

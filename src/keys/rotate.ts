@@ -25,7 +25,7 @@ import { formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
-import { KEY_TAG } from "./keys.ts";
+import { allPublicKeys, KEY_TAG, orphanKeys, orphanMinAge } from "./keys.ts";
 import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
 
 /** Restarts the running VP tasks so they pick up the new key; returns how many. */
@@ -179,6 +179,20 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
         report(4, "done", `${previousArn} kept until ${retireAfter}; \`ivsctl keys prune\` deletes it after`);
       }
     } else report(4, "skipped");
+    // Keys an interrupted earlier rotation imported but never switched to: re-running converges.
+    // The rotation itself is complete here, so a failure in this clean-up is only a warning.
+    try {
+      const orphans = orphanKeys(await allPublicKeys(rt), { owner, keep: [arn, previousArn], nowMs: ctx.now(), minAgeMs: orphanMinAge(ctx.env) });
+      for (const k of orphans) {
+        await rt.send(new rtSdk.DeletePublicKeyCommand({ arn: k.arn! })).catch((e) => {
+          if ((e as Error).name !== "ResourceNotFoundException") throw e;
+        });
+        steps[4]!.detail += `; deleted orphan ${k.arn} (from an interrupted rotation)`;
+        ctx.log.info(`deleted orphaned key ${k.arn} (imported by an interrupted rotation, never current)`);
+      }
+    } catch (e) {
+      ctx.log.warn(`could not clean up orphaned keys: ${toCliError(e).message} (\`ivsctl keys prune\` retries)`);
+    }
   } catch (e) {
     report(stepIndex, "failed", toCliError(e).message);
     const failures: string[] = [];

@@ -3,13 +3,14 @@
  * listener (or a third-party nginx-rtmp server through --url).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, baseEnv, ensureBinary, ivsctl, json } from "../helpers/cli.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
 import { startNginxRtmps, type NginxRtmps } from "../helpers/nginx.ts";
 import { skipReason, which } from "../helpers/tools.ts";
+import { alive, childPids, waitFor } from "../helpers/proc.ts";
 
 const HAS_FFMPEG = Boolean(which("ffmpeg"));
 if (!HAS_FFMPEG) skipReason("ingest tests with real ffmpeg", "ffmpeg");
@@ -32,40 +33,7 @@ afterAll(() => local?.stop());
 /** A dead endpoint: a command that reached AWS would fail with exit 6, not 2. */
 const NO_AWS = { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9" };
 
-async function waitFor(what: string, check: () => Promise<boolean>, tries = 60): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await Bun.sleep(250);
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 const isLive = async () => (await local.run(["metadata", "put", "ingest-e2e", "probe"])).code === 0;
-
-/** Children of a process, from /proc (Linux). */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-    return state !== "Z";
-  } catch {
-    return false;
-  }
-};
 
 describe("ingest: bad input is exit 2 before any AWS call", () => {
   const cases: [string, string[], RegExp][] = [
