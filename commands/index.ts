@@ -24,5 +24,6 @@ export const rootCommand = defineGroup({
     local: () => import("./local/index.ts").then((m) => m.default),
     completion: () => import("./completion.ts").then((m) => m.default),
     demo: () => import("./demo.ts").then((m) => m.default),
+    sweep: () => import("./sweep.ts").then((m) => m.default),
   },
 });

@@ -17,7 +17,7 @@ export default defineLeaf({
     "ivsctl channel create --name multi --multitrack ALLOW --max-resolution HD --container-format FRAGMENTED_MP4",
   ],
   async handler(ctx, args) {
-    const opts = { ...channelSettingsFrom(args), tags: parseTags(args.list("tag")), dryRun: ctx.globals.dryRun };
+    const opts = { ...channelSettingsFrom(args), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
     const { createChannel } = await import("../../src/channel/channels.ts");
     await createChannel(ctx, opts);
   },

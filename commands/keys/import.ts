@@ -13,7 +13,7 @@ export default defineLeaf({
   },
   examples: ["openssl ecparam -name secp384r1 -genkey -noout -out priv.pem && openssl ec -in priv.pem -pubout -out public.pem", "ivsctl keys import public.pem --name mine"],
   async handler(ctx, args) {
-    const opts = { file: args.requiredPositional("file"), name: args.string("name"), tags: parseTags(args.list("tag")), dryRun: ctx.globals.dryRun };
+    const opts = { file: args.requiredPositional("file"), name: args.string("name"), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
     const { importKey } = await import("../../src/keys/keys.ts");
     await importKey(ctx, opts);
   },

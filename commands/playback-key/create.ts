@@ -14,7 +14,7 @@ export default defineLeaf({
   },
   examples: ["ivsctl playback-key create --name web --out playback.pem", "ivsctl playback-key create --secret ivs/playback-key -o json | jq -r .keyPair.arn"],
   async handler(ctx, args) {
-    const opts = { name: args.string("name"), out: args.string("out"), secret: args.string("secret"), tags: parseTags(args.list("tag")), dryRun: ctx.globals.dryRun };
+    const opts = { name: args.string("name"), out: args.string("out"), secret: args.string("secret"), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
     const { createPlaybackKey } = await import("../../src/channel/playback-keys.ts");
     await createPlaybackKey(ctx, opts);
   },

@@ -13,7 +13,7 @@ export default defineLeaf({
   },
   examples: ["openssl ec -in private.pem -pubout -out public.pem && ivsctl playback-key import public.pem --name web"],
   async handler(ctx, args) {
-    const opts = { file: args.requiredPositional("file"), name: args.string("name"), tags: parseTags(args.list("tag")), dryRun: ctx.globals.dryRun };
+    const opts = { file: args.requiredPositional("file"), name: args.string("name"), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
     const { importPlaybackKey } = await import("../../src/channel/playback-keys.ts");
     await importPlaybackKey(ctx, opts);
   },

@@ -41,7 +41,7 @@ export default defineLeaf({
       thumbnailStorage: parseThumbnailStorage(args.string("thumbnail-storage")),
       thumbnailResolution: args.choice("thumbnail-resolution", THUMBNAIL_RESOLUTIONS),
       reconnectWindowSeconds: seconds(args.string("reconnect-window"), "--reconnect-window"),
-      tags: parseTags(args.list("tag")),
+      tags: parseTags(args.list("tag"), ctx.env),
       wait: args.flag("wait"),
       dryRun: ctx.globals.dryRun,
     };

@@ -25,7 +25,7 @@ export default defineLeaf({
     const withToken = args.bool("token") !== false;
     const opts = {
       name: args.string("name"),
-      tags: parseTags(args.list("tag")),
+      tags: parseTags(args.list("tag"), ctx.env),
       token: withToken ? tokenOptionsFrom(args, "token-") : undefined,
       selfSigned: args.flag("self-signed"),
       ...keySourceFrom(args),

@@ -12,7 +12,7 @@ export default defineLeaf({
   },
   examples: ["ivsctl stream-key create demo", "ivsctl stream-key create demo --show-secrets -o json | jq -r .ingestUrl"],
   async handler(ctx, args) {
-    const opts = { channel: args.requiredPositional("channel"), tags: parseTags(args.list("tag")), dryRun: ctx.globals.dryRun };
+    const opts = { channel: args.requiredPositional("channel"), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
     const { createStreamKey } = await import("../../src/channel/stream-keys.ts");
     await createStreamKey(ctx, opts);
   },

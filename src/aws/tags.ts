@@ -1,10 +1,17 @@
 import { usageError } from "../cli/errors.ts";
 
-/** `--tag k=v` (repeatable) -> the AWS tags map, with AWS's documented limits checked up front. */
-export function parseTags(pairs: string[]): Record<string, string> | undefined {
-  if (pairs.length === 0) return undefined;
+/**
+ * `--tag k=v` (repeatable) -> the AWS tags map, with AWS's documented limits checked up front.
+ * IVSCTL_DEFAULT_TAGS ("k=v,k2=v2") adds tags to everything created (an explicit --tag wins):
+ * the end-to-end suite tags what it creates in a real account this way, for `ivsctl sweep`.
+ */
+export function parseTags(pairs: string[], env: Record<string, string | undefined>): Record<string, string> | undefined {
+  const defaults = (env.IVSCTL_DEFAULT_TAGS ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+  const explicitKeys = new Set(pairs.map((p) => p.slice(0, p.indexOf("="))));
+  const all = [...defaults.filter((d) => !explicitKeys.has(d.slice(0, d.indexOf("=")))), ...pairs];
+  if (all.length === 0) return undefined;
   const tags: Record<string, string> = {};
-  for (const pair of pairs) {
+  for (const pair of all) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw usageError(`--tag must be key=value (got "${pair}")`);
     const key = pair.slice(0, eq);

@@ -21,6 +21,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, unlinkSync } from "node:fs";
 import type { Context } from "../cli/context.ts";
+import { parseTags } from "../aws/tags.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
@@ -115,7 +116,11 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     // 2. import
     stepIndex = 1;
     const imported = await rt.send(
-      new rtSdk.ImportPublicKeyCommand({ publicKeyMaterial: pair.publicKeyPem, name: keyName, tags: { [KEY_TAG.owner]: owner, [KEY_TAG.importedAt]: new Date(now).toISOString() } }),
+      new rtSdk.ImportPublicKeyCommand({
+        publicKeyMaterial: pair.publicKeyPem,
+        name: keyName,
+        tags: { ...parseTags([], ctx.env), [KEY_TAG.owner]: owner, [KEY_TAG.importedAt]: new Date(now).toISOString() },
+      }),
     );
     newArn = imported.publicKey!.arn!;
     const arn = newArn;

@@ -52,3 +52,34 @@ export async function startEmulator(extraEnv: Record<string, string> = {}): Prom
     },
   };
 }
+
+/**
+ * Where the end-to-end scenarios run: `ivsctl local` (default), or a real AWS account with
+ * IVSCTL_E2E_TARGET=aws and the usual AWS credentials/region in the environment. Against AWS,
+ * everything the scenario creates is tagged ivsctl:e2e=<run id> (IVSCTL_DEFAULT_TAGS) and swept
+ * (`ivsctl sweep`) when the file ends. Scenario files that support both call startTarget().
+ */
+export const E2E_TARGET: "local" | "aws" = process.env.IVSCTL_E2E_TARGET === "aws" ? "aws" : "local";
+
+const AWS_PASSTHROUGH = ["AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"];
+
+export async function startTarget(): Promise<LocalEmulator> {
+  if (E2E_TARGET === "local") return startEmulator();
+  const runId = `run-${Date.now().toString(36)}`;
+  const env: Record<string, string> = { IVSCTL_DEFAULT_TAGS: `ivsctl:e2e=${runId}`, HOME: process.env.HOME ?? "/root" };
+  for (const k of AWS_PASSTHROUGH) if (process.env[k]) env[k] = process.env[k]!;
+  const noFaults = async () => {
+    throw new Error("fault injection needs ivsctl local (IVSCTL_E2E_TARGET=aws)");
+  };
+  return {
+    endpoint: "",
+    env,
+    run: (args, opts = {}) => ivsctl(args, { ...opts, env: { ...env, ...opts.env } }),
+    fault: noFaults,
+    clearFaults: async () => {},
+    async stop() {
+      const r = await ivsctl(["sweep", "--tag", `ivsctl:e2e=${runId}`, "--yes"], { env });
+      if (r.code !== 0) process.stderr.write(`sweep of ${runId} failed: ${r.stderr}\nrun \`ivsctl sweep --tag ivsctl:e2e=${runId} --yes\` by hand\n`);
+    },
+  };
+}

@@ -160,10 +160,13 @@ describe("small parsers", () => {
     usage(() => parseResourceRef("has space", "channel"));
   });
   test("tags", () => {
-    expect(parseTags(["a=1", "b=x=y", "c="])).toEqual({ a: "1", b: "x=y", c: "" });
-    expect(parseTags([])).toBeUndefined();
-    for (const bad of [["novalue"], ["=v"], ["aws:x=1"], ["a=1", "a=2"], [`${"k".repeat(129)}=v`]]) usage(() => parseTags(bad));
-    usage(() => parseTags(Array.from({ length: 51 }, (_, i) => `k${i}=v`)));
+    expect(parseTags(["a=1", "b=x=y", "c="], {})).toEqual({ a: "1", b: "x=y", c: "" });
+    expect(parseTags([], {})).toBeUndefined();
+    for (const bad of [["novalue"], ["=v"], ["aws:x=1"], ["a=1", "a=2"], [`${"k".repeat(129)}=v`]]) usage(() => parseTags(bad, {}));
+    usage(() => parseTags(Array.from({ length: 51 }, (_, i) => `k${i}=v`), {}));
+    // IVSCTL_DEFAULT_TAGS adds tags; an explicit --tag of the same key wins.
+    expect(parseTags([], { IVSCTL_DEFAULT_TAGS: "run=1, team=x" })).toEqual({ run: "1", team: "x" });
+    expect(parseTags(["team=y"], { IVSCTL_DEFAULT_TAGS: "run=1,team=x" })).toEqual({ run: "1", team: "y" });
   });
 });
 

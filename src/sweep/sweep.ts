@@ -1,0 +1,100 @@
+/**
+ * `ivsctl sweep --tag k=v`: delete everything carrying a tag, e.g. what an interrupted
+ * end-to-end run against a real account left behind. Order matters: stages (and their ingest
+ * configurations) first, then channels (their streams stopped, stream keys going with them),
+ * then what channels referenced (recording configurations), then keys.
+ */
+import { paginateListChannels, paginateListPlaybackKeyPairs, paginateListRecordingConfigurations, DeleteChannelCommand, DeletePlaybackKeyPairCommand, DeleteRecordingConfigurationCommand, StopStreamCommand } from "@aws-sdk/client-ivs";
+import { paginateListStages, paginateListPublicKeys, paginateListIngestConfigurations, DeleteStageCommand, DeletePublicKeyCommand, DeleteIngestConfigurationCommand } from "@aws-sdk/client-ivs-realtime";
+import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import { CliError, toCliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
+
+export interface SweepOptions {
+  tags: Record<string, string>;
+  dryRun: boolean;
+}
+
+interface Found {
+  type: string;
+  arn: string;
+  name?: string;
+  remove: () => Promise<unknown>;
+}
+
+const matches = (tags: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => tags?.[k] === v);
+
+export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
+  if (Object.keys(o.tags).length === 0) throw usageError("give at least one --tag k=v: sweep never deletes untagged resources");
+  const ivs = await ctx.aws.ivs();
+  const rt = await ctx.aws.realtime();
+  const found: Found[] = [];
+  try {
+    for await (const page of paginateListStages({ client: rt }, {})) {
+      for (const s of page.stages ?? []) {
+        if (!matches(s.tags, o.tags)) continue;
+        for await (const ip of paginateListIngestConfigurations({ client: rt }, { filterByStageArn: s.arn })) {
+          for (const c of ip.ingestConfigurations ?? []) {
+            found.push({ type: "ingest-configuration", arn: c.arn!, name: c.name, remove: () => rt.send(new DeleteIngestConfigurationCommand({ arn: c.arn!, force: true })) });
+          }
+        }
+        found.push({ type: "stage", arn: s.arn!, name: s.name, remove: () => rt.send(new DeleteStageCommand({ arn: s.arn! })) });
+      }
+    }
+    for await (const page of paginateListChannels({ client: ivs }, {})) {
+      for (const c of page.channels ?? []) {
+        if (!matches(c.tags, o.tags)) continue;
+        found.push({
+          type: "channel",
+          arn: c.arn!,
+          name: c.name,
+          remove: async () => {
+            // A live channel cannot be deleted: end its stream first (ChannelNotBroadcasting means it was offline).
+            await ivs.send(new StopStreamCommand({ channelArn: c.arn! })).catch((e) => {
+              if ((e as Error).name !== "ChannelNotBroadcasting") throw e;
+            });
+            await ivs.send(new DeleteChannelCommand({ arn: c.arn! }));
+          },
+        });
+      }
+    }
+    for await (const page of paginateListRecordingConfigurations({ client: ivs }, {})) {
+      for (const r of page.recordingConfigurations ?? []) {
+        if (matches(r.tags, o.tags)) found.push({ type: "recording-configuration", arn: r.arn!, name: r.name, remove: () => ivs.send(new DeleteRecordingConfigurationCommand({ arn: r.arn! })) });
+      }
+    }
+    for await (const page of paginateListPlaybackKeyPairs({ client: ivs }, {})) {
+      for (const k of page.keyPairs ?? []) {
+        if (matches(k.tags, o.tags)) found.push({ type: "playback-key", arn: k.arn!, name: k.name, remove: () => ivs.send(new DeletePlaybackKeyPairCommand({ arn: k.arn! })) });
+      }
+    }
+    for await (const page of paginateListPublicKeys({ client: rt }, {})) {
+      for (const k of page.publicKeys ?? []) {
+        if (matches(k.tags, o.tags)) found.push({ type: "public-key", arn: k.arn!, name: k.name, remove: () => rt.send(new DeletePublicKeyCommand({ arn: k.arn! })) });
+      }
+    }
+  } catch (e) {
+    throw toCliError(e, "listing tagged resources");
+  }
+
+  const selector = Object.entries(o.tags).map(([k, v]) => `${k}=${v}`).join(", ");
+  const rows: { type: string; arn: string; name?: string; result: string }[] = found.map((f) => ({ type: f.type, arn: f.arn, name: f.name, result: o.dryRun ? "would delete" : "pending" }));
+  if (!o.dryRun && found.length > 0) {
+    await confirmOrRefuse(ctx, `Delete ${found.length} resource(s) tagged ${selector}?`);
+    for (const [i, f] of found.entries()) {
+      try {
+        await f.remove();
+        rows[i]!.result = "deleted";
+      } catch (e) {
+        // Already gone (e.g. an ingest configuration removed with its stage) counts as swept.
+        rows[i]!.result = (e as Error).name === "ResourceNotFoundException" ? "already gone" : `failed: ${toCliError(e).message}`;
+      }
+    }
+  }
+  ctx.out.result(
+    { tags: o.tags, dryRun: o.dryRun, resources: rows },
+    { kind: "table", title: found.length ? undefined : `nothing tagged ${selector}`, columns: ["type", "name", "arn", "result"], rows: rows.map((r) => [r.type, r.name, r.arn, r.result]) },
+  );
+  const failed = rows.filter((r) => r.result.startsWith("failed")).length;
+  if (failed) throw new CliError(`sweep: ${failed} of ${rows.length} resource(s) could not be deleted`, { exitCode: ExitCode.State, code: "SweepIncomplete", hint: "re-run after fixing the cause; sweeping is idempotent" });
+}

@@ -1,0 +1,50 @@
+/** `ivsctl sweep --tag`: removes exactly what carries the tag; IVSCTL_DEFAULT_TAGS tags what is created. */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { ensureBinary, json } from "../helpers/cli.ts";
+import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
+
+let local: LocalEmulator;
+beforeAll(async () => {
+  ensureBinary();
+  local = await startEmulator();
+});
+afterAll(() => local?.stop());
+
+test("IVSCTL_DEFAULT_TAGS tags every created resource; sweep deletes exactly those, in a safe order", async () => {
+  const run = { IVSCTL_DEFAULT_TAGS: "ivsctl:e2e=run-42", IVSCTL_STACK: "ivsctl-local" };
+  const channel = json(await local.run(["channel", "create", "--name", "swept", "-o", "json"], { env: run })).channel;
+  expect(channel.tags).toEqual({ "ivsctl:e2e": "run-42" });
+  const kept = json(await local.run(["channel", "create", "--name", "kept", "-o", "json"])).channel;
+  const stage = json(await local.run(["stage", "create", "--name", "swept", "--no-token", "-o", "json"], { env: run })).stage;
+  expect(stage.tags).toMatchObject({ "ivsctl:e2e": "run-42" });
+  const rec = json(await local.run(["recording", "create", "--bucket", "swept-bucket", "-o", "json"], { env: run })).recordingConfiguration;
+  expect((await local.run(["keys", "rotate", "--grace", "0s", "-q"], { env: run })).code).toBe(0);
+
+  const dry = await local.run(["sweep", "--tag", "ivsctl:e2e=run-42", "--dry-run", "-o", "json"]);
+  expect(dry.code).toBe(0);
+  const planned = json(dry).resources.map((r: { type: string; arn: string; result: string }) => [r.type, r.result]);
+  expect(planned).toEqual([
+    ["stage", "would delete"],
+    ["channel", "would delete"],
+    ["recording-configuration", "would delete"],
+    ["public-key", "would delete"],
+  ]);
+  expect((await local.run(["sweep", "--tag", "ivsctl:e2e=run-42"])).code).toBe(2); // not on a terminal: needs --yes
+  const swept = await local.run(["sweep", "--tag", "ivsctl:e2e=run-42", "--yes", "-o", "json"]);
+  expect(swept.code).toBe(0);
+  expect(json(swept).resources.every((r: { result: string }) => r.result === "deleted")).toBe(true);
+
+  const channels = json(await local.run(["channel", "list", "-o", "json"])).channels.map((c: { arn: string }) => c.arn);
+  expect(channels).toContain(kept.arn);
+  expect(channels).not.toContain(channel.arn);
+  expect((await local.run(["recording", "get", rec.arn])).code).toBe(4);
+  expect((await local.run(["stage", "get", stage.arn])).code).toBe(4);
+  const again = await local.run(["sweep", "--tag", "ivsctl:e2e=run-42", "--yes", "-o", "json"]);
+  expect(json(again).resources).toEqual([]);
+});
+
+test("sweep without a tag is refused", async () => {
+  const r = await local.run(["sweep", "--yes"]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe("error: give at least one --tag k=v: sweep never deletes untagged resources\n");
+});
