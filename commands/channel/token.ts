@@ -4,11 +4,8 @@ import { parseDuration } from "../../src/cli/duration.ts";
 import { usageError } from "../../src/cli/errors.ts";
 import { MAX_RESOLUTIONS } from "../../src/tokens/playback.ts";
 
-function wholeNumber(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw usageError(`${flag} must be a whole number (got "${value}")`);
-  return Number(value);
-}
+/** Most tokens one invocation mints (see src/channel/playback-token.ts). */
+const MAX_COUNT = 100_000;
 
 export default defineLeaf({
   meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
@@ -42,10 +39,10 @@ export default defineLeaf({
       origins: args.list("origin"),
       strictOrigin: args.flag("strict-origin"),
       viewerId: args.string("viewer-id"),
-      viewerSessionVersion: wholeNumber(args.string("viewer-session-version"), "--viewer-session-version"),
+      viewerSessionVersion: args.integer("viewer-session-version", { min: 0 }),
       singleUse: args.flag("single-use"),
       maxResolution: args.choice("max-resolution", MAX_RESOLUTIONS),
-      count: wholeNumber(args.string("count") ?? "1", "--count")!,
+      count: args.integer("count", { min: 1, max: MAX_COUNT }) ?? 1,
     };
     const { channelToken } = await import("../../src/channel/playback-token.ts");
     await channelToken(ctx, opts);

@@ -1,6 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { usageError } from "../../src/cli/errors.ts";
 
 export default defineLeaf({
   meta: { name: "start", description: "Serve the emulator on one HTTP endpoint (foreground, or --detach)" },
@@ -13,12 +12,8 @@ export default defineLeaf({
   },
   examples: ["ivsctl local start --detach", "ivsctl local start --port 0 --state :memory:"],
   async handler(ctx, args) {
-    const portText = args.string("port") ?? "4599";
-    const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65535) throw usageError(`--port must be 0-65535 (got "${portText}")`);
-    const ingestText = args.string("ingest-port");
-    if (ingestText !== undefined && (!/^\d+$/.test(ingestText) || Number(ingestText) > 65535)) throw usageError(`--ingest-port must be 0-65535 (got "${ingestText}")`);
-    const opts = { port, ingestPort: ingestText === undefined ? undefined : Number(ingestText), statePath: args.string("state"), detach: args.flag("detach") };
+    const port = { min: 0, max: 65535 };
+    const opts = { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
     const { startLocal } = await import("../../src/local/daemon.ts");
     await startLocal(ctx, opts);
   },

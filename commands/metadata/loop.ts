@@ -1,7 +1,6 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseDuration } from "../../src/cli/duration.ts";
-import { usageError } from "../../src/cli/errors.ts";
 
 export default defineLeaf({
   meta: { name: "loop", description: "Send a templated payload every interval ({{counter}}, {{time}}, {{epoch}}, {{epochMs}}, {{clock}}) until Ctrl-C" },
@@ -15,13 +14,11 @@ export default defineLeaf({
   },
   examples: ["ivsctl metadata loop demo --every 10s", "ivsctl metadata loop demo --every 5s --template quiz.json --json"],
   async handler(ctx, args) {
-    const countText = args.string("count");
-    if (countText !== undefined && !/^[1-9]\d*$/.test(countText)) throw usageError(`--count must be a positive integer (got "${countText}")`);
     const opts = {
       channel: args.requiredPositional("channel"),
       everyMs: parseDuration(args.string("every") ?? "10s", "--every"),
       template: args.string("template"),
-      count: countText === undefined ? undefined : Number(countText),
+      count: args.integer("count", { min: 1 }),
       json: args.flag("json"),
     };
     const { loopMetadata } = await import("../../src/metadata/metadata.ts");

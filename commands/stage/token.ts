@@ -1,5 +1,6 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
+import { MAX_COUNT } from "../../src/stage/options.ts";
 import { keySourceArgs, keySourceFrom, tokenArgs, tokenOptionsFrom } from "./flags.ts";
 
 export default defineLeaf({
@@ -19,12 +20,11 @@ export default defineLeaf({
     "ivsctl stage token demo --self-signed --stack my-vp-stack --count 5000 -o json > tokens.jsonl",
   ],
   async handler(ctx, args) {
-    const { parseCount } = await import("../../src/stage/options.ts");
     const opts = {
       stage: args.requiredPositional("stage"),
       token: tokenOptionsFrom(args),
       selfSigned: args.flag("self-signed"),
-      count: parseCount(args.string("count")),
+      count: args.integer("count", { min: 1, max: MAX_COUNT }),
       participantId: args.string("participant-id"),
       ...keySourceFrom(args),
     };

@@ -73,6 +73,19 @@ export class ParsedArgs {
     return Array.isArray(v) ? v : [v];
   }
 
+  /** A whole-number flag (citty has no number type): the one place integers are parsed from argv. */
+  integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    const ok = /^-?\d+$/.test(v.trim()) && (range.min === undefined || n >= range.min) && (range.max === undefined || n <= range.max);
+    if (!ok) {
+      const bounds = range.max !== undefined ? ` from ${range.min ?? "any"} to ${range.max}` : range.min !== undefined ? ` >= ${range.min}` : "";
+      throw usageError(`--${name} must be a whole number${bounds} (got "${v}")`);
+    }
+    return n;
+  }
+
   /** An enumerated value, checked case-insensitively and returned in the canonical spelling. */
   choice<T extends string>(name: string, options: readonly T[]): T | undefined {
     const v = this.string(name);

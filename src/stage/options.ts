@@ -42,13 +42,6 @@ export function checkCreateStage(o: CreateStageOptions): void {
   if (!o.token && o.selfSigned) throw usageError("--self-signed and --no-token contradict each other");
 }
 
-export function parseCount(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_COUNT) throw usageError(`--count must be a whole number from 1 to ${MAX_COUNT} (got "${value}")`);
-  return n;
-}
-
 export function checkStageToken(o: StageTokenOptions): void {
   checkTokenOptions(o.token);
   if (o.participantId !== undefined) {

@@ -219,7 +219,7 @@ describe("channel token", () => {
     ["--single-use with an hour", ["--single-use", "--ttl", "1h"], "error: with --single-use the token may expire at most 10 minutes ahead (--ttl 3600s is longer)\nhint: use --ttl 10m or less\n"],
     ["--viewer-id with 11 minutes", ["--viewer-id", "bob", "--ttl", "11m"], "error: with --viewer-id the token may expire at most 10 minutes ahead (--ttl 660s is longer)\nhint: use --ttl 10m or less\n"],
     ["no key", [], "error: a signing key is needed: --key FILE (private key PEM) or --secret ID (Secrets Manager)\n"],
-    ["--count 0", ["--count", "0"], "error: --count must be 1 to 100000 (got 0)\n"],
+    ["--count 0", ["--count", "0"], "error: --count must be a whole number from 1 to 100000 (got \"0\")\n"],
     ["--max-resolution 4K", ["--max-resolution", "4K"], 'error: --max-resolution must be one of SD, HD, FULL_HD (got "4K")\n'],
   ];
   for (const [what, flags, stderr] of bad) {

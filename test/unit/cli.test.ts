@@ -54,6 +54,18 @@ describe("strict argument parsing", () => {
     expect(a.positional("target")).toBe("-5");
     expect(a.rest).toEqual(["--name"]);
   });
+  test("integer() is the one whole-number parser, with bounds in its message", () => {
+    const a = parseArgv(["x", "--name", "42"], defs);
+    expect(a.integer("name", { min: 1, max: 100 })).toBe(42);
+    expect(parseArgv(["x"], defs).integer("name")).toBeUndefined();
+    for (const [v, msg] of [
+      ["0", '--name must be a whole number from 1 to 100 (got "0")'],
+      ["101", '--name must be a whole number from 1 to 100 (got "101")'],
+      ["1.5", '--name must be a whole number from 1 to 100 (got "1.5")'],
+      ["x", '--name must be a whole number from 1 to 100 (got "x")'],
+    ]) expect(usage(() => parseArgv(["x", `--name=${v}`], defs).integer("name", { min: 1, max: 100 })).message).toBe(msg!);
+    expect(usage(() => parseArgv(["x", "--name=-1"], defs).integer("name", { min: 0 })).message).toBe('--name must be a whole number >= 0 (got "-1")');
+  });
   test("choice() is case-insensitive and canonicalises", () => {
     const a = parseArgv(["x", "--name", "basic"], defs);
     expect(a.choice("name", ["BASIC", "STANDARD"] as const)).toBe("BASIC");
