@@ -11,8 +11,8 @@ import {
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
+import { pollUntil } from "../cli/wait.ts";
 import { CliError, stateError, toCliError } from "../cli/errors.ts";
-import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
 import { checkRecordingOptions, toRecordingRequest, type RecordingOptions } from "./recording-options.ts";
 
@@ -50,15 +50,22 @@ function createFailed(r: RecordingConfiguration): CliError {
 }
 
 async function waitActive(ctx: Context, ivs: IvsClient, arn: string): Promise<RecordingConfiguration> {
-  const deadline = ctx.now() + WAIT_TIMEOUT_MS;
-  for (;;) {
-    const { recordingConfiguration: r } = await ivs.send(new GetRecordingConfigurationCommand({ arn }));
-    if (r?.state === "ACTIVE") return r;
-    if (r?.state === "CREATE_FAILED") throw createFailed(r);
-    if (ctx.now() >= deadline) throw new CliError(`recording configuration ${arn} is still ${r?.state} after ${WAIT_TIMEOUT_MS / 60_000} minutes`, { exitCode: ExitCode.Throttled, code: "WaitTimeout" });
-    ctx.log.info(`waiting for ${arn} to become ACTIVE (now ${r?.state})`);
-    await Bun.sleep(POLL_MS);
-  }
+  return pollUntil(
+    async () => {
+      const { recordingConfiguration: r } = await ivs.send(new GetRecordingConfigurationCommand({ arn }));
+      if (r?.state === "CREATE_FAILED") throw createFailed(r);
+      return r!;
+    },
+    (r) => r.state === "ACTIVE",
+    {
+      what: `recording configuration ${arn} to become ACTIVE`,
+      timeoutMs: WAIT_TIMEOUT_MS,
+      intervalMs: POLL_MS,
+      now: ctx.now,
+      describe: (r) => `still ${r.state}`,
+      onPoll: (r) => ctx.log.info(`waiting for ${arn} to become ACTIVE (now ${r.state})`),
+    },
+  );
 }
 
 export async function createRecording(ctx: Context, o: RecordingOptions): Promise<void> {
