@@ -19,6 +19,7 @@ import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
 import { seedWorld } from "./seed.ts";
+import { getRoleCredentials, isSsoRequest } from "./sso.ts";
 import type { EmulatedService, LocalWorld, RequestContext } from "./service.ts";
 import { Store } from "./store.ts";
 
@@ -226,7 +227,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     idleTimeout: 120,
     fetch(req) {
       const url = new URL(req.url);
-      return url.pathname.startsWith("/_ivsctl/") ? handleInternal(req, url) : handleAws(req, url);
+      if (url.pathname.startsWith("/_ivsctl/")) return handleInternal(req, url);
+      if (isSsoRequest(req, url)) return getRoleCredentials(req, url);
+      return handleAws(req, url);
     },
   });
   const host = `${server.hostname}:${server.port}`;

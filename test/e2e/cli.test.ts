@@ -1,7 +1,7 @@
 /** The binary's conventions: help, version, unknown flags, bad input before any AWS call, local mode. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinary, ivsctl } from "../helpers/cli.ts";
@@ -266,6 +266,28 @@ describe("configuration errors", () => {
     });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).channel.arn).toStartWith("arn:aws:ivs:us-west-2:");
+  });
+});
+
+describe("SSO profiles inside the compiled binary", () => {
+  test("an sso-session profile: cached token exchanged for role credentials, region from the profile", async () => {
+    const home = mkdtempSync(join(tmpdir(), "ivsctl-sso-"));
+    const cache = join(home, ".aws", "sso", "cache");
+    mkdirSync(cache, { recursive: true });
+    await Bun.write(
+      join(home, ".aws", "config"),
+      "[profile sso-lab]\nsso_session = lab\nsso_account_id = 123456789012\nsso_role_name = Developer\nregion = eu-west-1\n\n[sso-session lab]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+    );
+    // The SDK looks the token up by the SHA-1 of the session name, as `aws sso login` caches it.
+    await Bun.write(join(cache, `${createHash("sha1").update("lab").digest("hex")}.json`), JSON.stringify({ startUrl: "https://example.awsapps.com/start", region: "us-east-1", accessToken: "cached-sso-token", expiresAt: "2099-01-01T00:00:00Z" }));
+    const env = { HOME: home, AWS_CONFIG_FILE: join(home, ".aws", "config"), AWS_ENDPOINT_URL_SSO: local.endpoint };
+    const r = await ivsctl(["channel", "create", "--name", "via-sso", "--profile", "sso-lab", "--endpoint-url", local.endpoint, "-o", "json"], { env });
+    expect(r.stderr).toContain("created channel via-sso");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).channel.arn).toStartWith("arn:aws:ivs:eu-west-1:123456789012:channel/");
+    // Without the cached token there are no credentials: exit 3.
+    const noToken = await ivsctl(["channel", "list", "--profile", "sso-lab", "--endpoint-url", local.endpoint], { env: { ...env, HOME: mkdtempSync(join(tmpdir(), "ivsctl-sso-empty-")) } });
+    expect(noToken.code).toBe(3);
   });
 });
 
