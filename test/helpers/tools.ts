@@ -9,7 +9,11 @@ export const HAS_PYTHON = Boolean(which("python3"));
 
 /** Say why a test is skipped, once, on stderr, so a skip is never silent. */
 export function skipReason(what: string, missing: string): void {
-  process.stderr.write(`SKIP ${what}: ${missing} is not installed on this machine\n`);
+  skipNote(what, `${missing} is not installed on this machine`);
+}
+
+export function skipNote(what: string, why: string): void {
+  process.stderr.write(`SKIP ${what}: ${why}\n`);
 }
 
 export async function exec(cmd: string[], env: Record<string, string> = {}, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
