@@ -13,8 +13,9 @@ export function redactStreamKey(key: string): string {
   return key.replace(STREAM_KEY, (_m, region: string, secret: string) => `sk_${region}_****${secret.slice(-4)}`);
 }
 
-// Any RTMP(S) URL's stream name (third-party servers' keys have no fixed form): rtmp[s]://host/app/<key>.
-const RTMP_URL_KEY = /\b(rtmps?:\/\/[^\s/]+\/[^\s/]+\/)([^\s/?*'":]{5,})(?=[\s?'":]|$)/g;
+// Any RTMP(S) URL's stream name (third-party servers' keys have no fixed form): the last path
+// segment after at least one application segment, rtmp[s]://host/app[/more]/<key>.
+const RTMP_URL_KEY = /\b(rtmps?:\/\/[^\s/]+\/(?:[^\s/]+\/)+)([^\s/?*'":]{5,})(?=[\s?'":]|$)/g;
 
 export function redactString(s: string): string {
   return redactStreamKey(s)

@@ -151,12 +151,23 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     if (useSecret) {
       const d = await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }));
       const nowCurrent = Object.entries(d.VersionIdsToStages ?? {}).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
-      if (nowCurrent !== current?.versionId) {
+      // Secrets Manager makes a secret's first version AWSCURRENT whatever labels it was given:
+      // then the switch already happened (and there is no earlier version to fall back to).
+      const firstVersion = !current?.versionId && nowCurrent === newVersionId;
+      if (nowCurrent !== current?.versionId && !firstVersion) {
         throw stateError(`the key secret changed during this rotation (AWSCURRENT is now ${nowCurrent ?? "none"}, was ${current?.versionId ?? "none"}): another rotation ran concurrently`, "ConcurrentRotation", "re-run `ivsctl keys rotate` once the other one has finished");
       }
-      await sm!.send(
-        new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
+      if (!firstVersion) {
+        await sm!.send(
+          new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
+        );
+      }
+      // The pending label has served its purpose; AWSCURRENT now marks the version.
+      const unlabelled = await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: newVersionId })).then(
+        () => true,
+        () => false,
       );
+      if (unlabelled) undo.splice(undo.findIndex((u) => u.what.startsWith("unlabel secret version")), 1);
       if (current?.versionId) {
         const oldVid = current.versionId;
         const vid = newVersionId!;
@@ -185,8 +196,10 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
       }
     } else report(4, "skipped");
     // Keys an interrupted earlier rotation imported but never switched to: re-running converges.
-    // The rotation itself is complete here, so a failure in this clean-up is only a warning.
-    try {
+    // The rotation itself is complete here, so a failure in this clean-up is only a warning. Only
+    // with a stack: there the secret says which key is current; without one, earlier keys may
+    // still be in use and are retired with `keys delete`.
+    if (useSecret) try {
       const orphans = orphanKeys(await allPublicKeys(rt), { owner, keep: [arn, previousArn], nowMs: ctx.now(), minAgeMs: orphanMinAge(ctx.env) });
       for (const k of orphans) {
         await rt.send(new rtSdk.DeletePublicKeyCommand({ arn: k.arn! })).catch((e) => {

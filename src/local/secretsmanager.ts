@@ -48,7 +48,9 @@ function addVersion(ctx: RequestContext, secret: SecretDoc, input: { SecretStrin
     }
     return existing;
   }
-  const stages = input.VersionStages ?? ["AWSCURRENT"];
+  // As AWS: a secret's first version is always AWSCURRENT, whatever labels were asked for.
+  const asked: string[] = input.VersionStages ?? ["AWSCURRENT"];
+  const stages = secret.versions.length === 0 && !asked.includes("AWSCURRENT") ? [...asked, "AWSCURRENT"] : asked;
   for (const v of secret.versions) {
     if (stages.includes("AWSCURRENT") && v.VersionStages.includes("AWSCURRENT")) v.VersionStages = ["AWSPREVIOUS"];
     else if (stages.includes("AWSCURRENT")) v.VersionStages = v.VersionStages.filter((s) => s !== "AWSPREVIOUS");

@@ -107,9 +107,11 @@ describe.skipIf(!HAS_FFMPEG)("ffmpeg killed mid-ingest", () => {
         return ffmpeg > 0;
       });
       expect(await configs()).toHaveLength(1);
-      await Bun.sleep(1500);
+      // Kill it mid-stream: once the stage's ingest configuration shows a publisher.
+      await waitFor("the publisher", async () => ((await configs()) as { state?: string }[])[0]?.state === "ACTIVE", 80);
       process.kill(ffmpeg, "SIGKILL");
       const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+      if (code !== 7) console.error(stderr);
       expect(code).toBe(7);
       expect(stderr).toMatch(/^error: .*ffmpeg/m);
       expect(await configs()).toEqual([]);

@@ -134,6 +134,15 @@ describe("keys rotate", () => {
     const neither = await local.run(["keys", "rotate"]);
     expect(neither.code).toBe(2);
   });
+
+  test("without a stack, a second rotation never deletes the first key (it may still sign tokens)", async () => {
+    const first = json(await local.run(["keys", "rotate", "--private-key-file", join(dir, "a.pem"), "-o", "json"]));
+    const firstArn: string = first.publicKeyArn ?? first.steps?.[1]?.detail?.split(" ")[0];
+    const second = await local.run(["keys", "rotate", "--private-key-file", join(dir, "b.pem"), "-o", "json"], { env: { IVSCTL_KEY_ORPHAN_AGE: "0s" } });
+    expect(second.code).toBe(0);
+    const arns = json(await local.run(["keys", "list", "-o", "json"])).publicKeys.map((k: { arn: string }) => k.arn);
+    expect(arns).toContain(firstArn);
+  });
 });
 
 describe("keys import / delete", () => {

@@ -141,6 +141,11 @@ describe("redaction", () => {
     expect(redactString(key)).toBe("sk_us-west-2_****0123");
     expect(redactString(`rtmps://h:443/app/${key}`)).toBe("rtmps://h:443/app/sk_us-west-2_****0123");
   });
+  test("third-party RTMP(S) URLs: the last path segment after the application is the key", () => {
+    expect(redactString("rtmps://live.example.com/live/app/SECRETKEY123")).toBe("rtmps://live.example.com/live/app/****Y123");
+    expect(redactString("ffmpeg ... -f flv rtmp://h:1935/app/abcdefgh")).toBe("ffmpeg ... -f flv rtmp://h:1935/app/****efgh");
+    expect(redactString("rtmps://h/app")).toBe("rtmps://h/app");
+  });
   test("passphrases, private keys and nested values", () => {
     const pem = "-----BEGIN PRIVATE KEY-----\nMIG2AgEA\n-----END PRIVATE KEY-----";
     const out = redactSecrets({ srt: { passphrase: "p4ss" }, list: [key], pem, url: "srt://h:9000?streamid=x&passphrase=abc" });
