@@ -100,11 +100,14 @@ export async function getChannel(ctx: Context, ref: string): Promise<void> {
     const { channel } = await ivs.send(new GetChannelCommand({ arn }));
     const stream = await ivs.send(new GetStreamCommand({ channelArn: arn })).then(
       (r) => r.stream,
-      () => undefined, // offline channels answer ChannelNotBroadcasting: no stream to show
+      (e) => {
+        if ((e as Error).name === "ChannelNotBroadcasting") return undefined; // offline: no stream to show
+        throw e;
+      },
     );
     const view = channelView(channel!);
     if (view.kind === "record") view.fields.push(["State", stream?.state ?? "OFFLINE"]);
-    ctx.out.result({ channel }, view);
+    ctx.out.result({ channel, stream: stream ?? null }, view);
   } catch (e) {
     throw toCliError(e, `getting channel ${ref}`);
   }

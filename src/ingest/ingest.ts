@@ -20,6 +20,10 @@ export function checkIngestOptions(opts: IngestOptions): void {
   const targets = [opts.channel, opts.stage, opts.url].filter((t) => t !== undefined).length;
   if (targets === 0) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
+  // GetIngestConfiguration takes an ARN; ingest configurations have no name lookup here.
+  if (opts.ingestConfig !== undefined && parseResourceRef(opts.ingestConfig, "ingest-configuration").kind !== "arn") {
+    throw usageError(`--ingest-config must be an ingest-configuration ARN (got "${opts.ingestConfig}")`);
+  }
   if (opts.url !== undefined && !/^rtmps?:\/\/[^\s/]+/.test(opts.url)) throw usageError(`--url must be an rtmp:// or rtmps:// URL (got "${redactString(opts.url)}")`);
   if (opts.url !== undefined && opts.waitLive) throw usageError("--wait-live needs a channel or --stage (a third-party server has no GetStream)");
   if ((opts.ingestConfig !== undefined || opts.keep) && opts.stage === undefined) throw usageError("--ingest-config and --keep apply only with --stage");
@@ -86,7 +90,6 @@ async function channelTarget(ctx: Context, opts: IngestOptions, key: string | un
 async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
   const rt = await import("@aws-sdk/client-ivs-realtime");
   const client = await ctx.aws.realtime();
-  if (opts.ingestConfig !== undefined) parseResourceRef(opts.ingestConfig, "ingest-configuration");
   const ref = parseResourceRef(opts.stage!, "stage");
   try {
     const stageArn = await resolveArn(ref, "stage", async function* () {

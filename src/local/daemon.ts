@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import type { Context } from "../cli/context.ts";
 import { CliError, configError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { pollUntil } from "../cli/wait.ts";
 import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./runtime.ts";
 
 export interface StartOptions {
@@ -90,12 +91,21 @@ export async function stopLocal(ctx: Context): Promise<void> {
     ctx.out.result({ stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
     return;
   }
-  try {
-    process.kill(rt.pid, "SIGTERM");
-  } catch {
-    // already gone
+  // Only signal the process that answers at the recorded endpoint as that pid: a stale runtime
+  // file must not make us kill whatever reused the pid.
+  const h = await health(rt.endpoint);
+  if (!h || h.pid !== rt.pid) {
+    clearRuntime(ctx.env);
+    ctx.log.info(`ivsctl local is not running at ${rt.endpoint} (stale runtime file removed)`);
+    ctx.out.result({ stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
+    return;
   }
-  for (let i = 0; i < 50 && (await health(rt.endpoint, 200)); i++) await Bun.sleep(100);
+  process.kill(rt.pid, "SIGTERM");
+  const gone = await pollUntil(() => health(rt.endpoint, 200), (x) => x === undefined, { what: `ivsctl local (pid ${rt.pid}) to stop`, timeoutMs: 5_000, intervalMs: 100, now: ctx.now }).then(
+    () => true,
+    () => false,
+  );
+  if (!gone) throw new CliError(`ivsctl local (pid ${rt.pid}) still answers at ${rt.endpoint} after SIGTERM`, { exitCode: ExitCode.Throttled, code: "StillRunning", hint: `kill -9 ${rt.pid}` });
   clearRuntime(ctx.env);
   ctx.log.success(`stopped ivsctl local (pid ${rt.pid})`);
   ctx.out.result({ stopped: true, pid: rt.pid, endpoint: rt.endpoint }, { kind: "record", fields: [["Stopped", rt.endpoint], ["PID", rt.pid]] });

@@ -122,7 +122,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
       // Faults that shape a result (ECS failures[], task behaviour) are handed to the operation instead.
-      if (fault.code !== "Delay" && !fault.failure && !fault.task) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
+      // A fault with only a delay (or code "Delay") then answers normally: a slow server.
+      if (fault.code && fault.code !== "Delay" && !fault.failure && !fault.task) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     const handler = service.operations[operation];
     const model = modelFor(service.name);

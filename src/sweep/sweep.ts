@@ -4,11 +4,11 @@
  * configurations) first, then channels (their streams stopped, stream keys going with them),
  * then what channels referenced (recording configurations), then keys.
  */
-import { paginateListChannels, paginateListPlaybackKeyPairs, paginateListRecordingConfigurations, DeleteChannelCommand, DeletePlaybackKeyPairCommand, DeleteRecordingConfigurationCommand, StopStreamCommand } from "@aws-sdk/client-ivs";
+import { paginateListChannels, paginateListPlaybackKeyPairs, paginateListRecordingConfigurations, DeleteChannelCommand, DeletePlaybackKeyPairCommand, DeleteRecordingConfigurationCommand, GetStreamCommand, StopStreamCommand } from "@aws-sdk/client-ivs";
 import { paginateListStages, paginateListPublicKeys, paginateListIngestConfigurations, DeleteStageCommand, DeletePublicKeyCommand, DeleteIngestConfigurationCommand } from "@aws-sdk/client-ivs-realtime";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
-import { ExitCode } from "../cli/exit-codes.ts";
+import { pollUntil } from "../cli/wait.ts";
 
 export interface SweepOptions {
   tags: Record<string, string>;
@@ -49,10 +49,26 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
           arn: c.arn!,
           name: c.name,
           remove: async () => {
-            // A live channel cannot be deleted: end its stream first (ChannelNotBroadcasting means it was offline).
-            await ivs.send(new StopStreamCommand({ channelArn: c.arn! })).catch((e) => {
-              if ((e as Error).name !== "ChannelNotBroadcasting") throw e;
-            });
+            // A live channel cannot be deleted: end its stream first. StopStream returns before the
+            // stream has ended, so wait until GetStream says the channel is no longer broadcasting.
+            const live = await ivs.send(new StopStreamCommand({ channelArn: c.arn! })).then(
+              () => true,
+              (e) => {
+                if ((e as Error).name !== "ChannelNotBroadcasting") throw e;
+                return false;
+              },
+            );
+            if (live) {
+              const offline = async () => {
+                try {
+                  return (await ivs.send(new GetStreamCommand({ channelArn: c.arn! }))).stream?.state !== "LIVE";
+                } catch (e) {
+                  if ((e as Error).name === "ChannelNotBroadcasting") return true;
+                  throw e;
+                }
+              };
+              await pollUntil(offline, (done) => done, { what: `the stream of ${c.arn} to end`, timeoutMs: 60_000, intervalMs: 1_000, now: ctx.now });
+            }
             await ivs.send(new DeleteChannelCommand({ arn: c.arn! }));
           },
         });
@@ -79,6 +95,7 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
 
   const selector = Object.entries(o.tags).map(([k, v]) => `${k}=${v}`).join(", ");
   const rows: { type: string; arn: string; name?: string; result: string }[] = found.map((f) => ({ type: f.type, arn: f.arn, name: f.name, result: o.dryRun ? "would delete" : "pending" }));
+  const errors: CliError[] = [];
   if (!o.dryRun && found.length > 0) {
     await confirmOrRefuse(ctx, `Delete ${found.length} resource(s) tagged ${selector}?`);
     for (const [i, f] of found.entries()) {
@@ -87,7 +104,12 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
         rows[i]!.result = "deleted";
       } catch (e) {
         // Already gone (e.g. an ingest configuration removed with its stage) counts as swept.
-        rows[i]!.result = (e as Error).name === "ResourceNotFoundException" ? "already gone" : `failed: ${toCliError(e).message}`;
+        if ((e as Error).name === "ResourceNotFoundException") rows[i]!.result = "already gone";
+        else {
+          const err = toCliError(e);
+          errors.push(err);
+          rows[i]!.result = `failed: ${err.message}`;
+        }
       }
     }
   }
@@ -95,6 +117,9 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
     { tags: o.tags, dryRun: o.dryRun, resources: rows },
     { kind: "table", title: found.length ? undefined : `nothing tagged ${selector}`, columns: ["type", "name", "arn", "result"], rows: rows.map((r) => [r.type, r.name, r.arn, r.result]) },
   );
-  const failed = rows.filter((r) => r.result.startsWith("failed")).length;
-  if (failed) throw new CliError(`sweep: ${failed} of ${rows.length} resource(s) could not be deleted`, { exitCode: ExitCode.State, code: "SweepIncomplete", hint: "re-run after fixing the cause; sweeping is idempotent" });
+  // The first failure decides the exit code (throttled: 6, permissions: 3, state: 5, …).
+  const first = errors[0];
+  if (first) {
+    throw new CliError(`sweep: ${errors.length} of ${rows.length} resource(s) could not be deleted; first: ${first.message}`, { exitCode: first.exitCode, code: first.code, hint: "re-run after fixing the cause; sweeping is idempotent" });
+  }
 }

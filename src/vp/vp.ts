@@ -9,7 +9,7 @@ import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
 import { pollUntil } from "../cli/wait.ts";
-import { checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
+import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { stackResolver } from "../stack/outputs.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import { checkAsset, checkRoleInputs, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
@@ -177,7 +177,7 @@ async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started:
 export async function kickVp(ctx: Context, opts: KickOptions): Promise<void> {
   checkStageRef(opts.stage);
   checkRoleInputs(opts.overrides, ctx.env);
-  if (opts.participantId !== undefined && !/^[a-zA-Z0-9-]{1,64}$/.test(opts.participantId)) throw usageError(`--participant must be a participant id (got "${opts.participantId}")`);
+  if (opts.participantId !== undefined) checkParticipantId(opts.participantId, "--participant");
   if (opts.participantId !== undefined && opts.all) throw usageError("--participant and --all contradict each other");
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();

@@ -132,8 +132,8 @@ describe("playback-key create / import / list / get / delete", () => {
     expect(r1.stdout + r2.stdout + r3.stdout).toBe("");
   });
 
-  test("the emulator itself rejects a P-256 public key (ValidationException) for clients that skip the check", async () => {
-    if (!HAS_AWS_CLI) return skipReason("aws ivs import-playback-key-pair with a P-256 key", "aws (AWS CLI)");
+  if (!HAS_AWS_CLI) skipReason("aws ivs import-playback-key-pair with a P-256 key", "aws (AWS CLI)");
+  test.skipIf(!HAS_AWS_CLI)("the emulator itself rejects a P-256 public key (ValidationException) for clients that skip the check", async () => {
     const pem = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
     const r = await exec(["aws", "ivs", "import-playback-key-pair", "--public-key-material", pem, "--endpoint-url", local.endpoint, "--region", "sa-east-1"], awsCliEnv());
     expect(r.code).not.toBe(0);
@@ -326,8 +326,8 @@ describe("token decode / verify", () => {
 });
 
 describe("token verify with a real-time public-key ARN", () => {
-  test("the key is fetched with GetPublicKey: by --public-key ARN, or from the token's kid", async () => {
-    if (!HAS_AWS_CLI) return skipReason("importing a real-time public key for token verify", "aws (AWS CLI)");
+  if (!HAS_AWS_CLI) skipReason("importing a real-time public key for token verify", "aws (AWS CLI)");
+  test.skipIf(!HAS_AWS_CLI)("the key is fetched with GetPublicKey: by --public-key ARN, or from the token's kid", async () => {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
     const imp = await exec(
       ["aws", "ivs-realtime", "import-public-key", "--public-key-material", publicKey.export({ type: "spki", format: "pem" }).toString(), "--endpoint-url", local.endpoint, "--output", "json"],

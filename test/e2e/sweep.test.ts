@@ -1,6 +1,8 @@
 /** `ivsctl sweep --tag`: removes exactly what carries the tag; IVSCTL_DEFAULT_TAGS tags what is created. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { ensureBinary, json } from "../helpers/cli.ts";
+import { BIN, baseEnv, ensureBinary, json } from "../helpers/cli.ts";
+import { waitFor } from "../helpers/proc.ts";
+import { skipReason, which } from "../helpers/tools.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
 
 let local: LocalEmulator;
@@ -41,6 +43,17 @@ test("IVSCTL_DEFAULT_TAGS tags every created resource; sweep deletes exactly tho
   expect((await local.run(["stage", "get", stage.arn])).code).toBe(4);
   const again = await local.run(["sweep", "--tag", "ivsctl:e2e=run-42", "--yes", "-o", "json"]);
   expect(json(again).resources).toEqual([]);
+});
+
+if (!which("ffmpeg")) skipReason("sweeping a live channel", "ffmpeg");
+test.skipIf(!which("ffmpeg"))("a live channel is swept: its stream is stopped first, then it is deleted", async () => {
+  const arn = json(await local.run(["channel", "create", "--name", "live-swept", "--tag", "sweep=live", "-o", "json"])).channel.arn;
+  const ingest = Bun.spawn([BIN, "ingest", arn, "--duration", "60s", "--local", "-q"], { env: baseEnv(local.env), stdout: "ignore", stderr: "ignore" });
+  await waitFor("LIVE", async () => (await local.run(["stream", "get", arn, "-o", "json"])).stdout.includes('"LIVE"'));
+  const swept = await local.run(["sweep", "--tag", "sweep=live", "--yes", "-o", "json"]);
+  expect(swept.code).toBe(0);
+  expect(json(swept).resources).toEqual([{ type: "channel", arn, name: "live-swept", result: "deleted" }]);
+  expect(await ingest.exited).not.toBe(0); // the encoder was disconnected
 });
 
 test("sweep without a tag is refused", async () => {
