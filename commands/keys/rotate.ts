@@ -1,8 +1,8 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import type { Context } from "../../src/cli/context.ts";
 import { parseDuration } from "../../src/cli/duration.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
+import { vpRestartHook } from "../../src/vp/hooks.ts";
 
 export default defineLeaf({
   meta: { name: "rotate", description: "Rotate the signing key: import, store, switch, retire the old key after a grace period, restart VPs; rolls back on failure" },
@@ -23,18 +23,11 @@ export default defineLeaf({
   async handler(ctx, args) {
     const overrides = roleOverridesFrom(args);
     const grace = args.string("grace");
-    const wantRestart = args.bool("restart-vps") ?? Boolean(ctx.globals.stack);
-    const restartVps = wantRestart
-      ? async (c: Context) => {
-          const [{ restartVpTasks }, { stackResolver }] = await Promise.all([import("../../src/vp/vp.ts"), import("../../src/stack/outputs.ts")]);
-          return restartVpTasks(c, stackResolver(c, overrides));
-        }
-      : undefined;
     const opts = {
       graceMs: grace === undefined ? 24 * 3_600_000 : parseDuration(grace, "--grace"),
       privateKeyFile: args.string("private-key-file"),
       overrides,
-      restartVps,
+      restartVps: vpRestartHook(ctx, args.bool("restart-vps"), overrides),
       dryRun: ctx.globals.dryRun,
     };
     const { rotateKeys } = await import("../../src/keys/rotate.ts");

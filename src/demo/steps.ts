@@ -136,8 +136,8 @@ export const demoSteps: DemoStep[] = [
     title: "Clean up: stage (and its VPs), channel, playback key",
     async run(state) {
       const { deleteStage } = await import("../stage/stages.ts");
-      const { stopStageVps } = await import("../vp/vp.ts");
-      await deleteStage(state.ctx, { stage: state.values.stageArn!, dryRun: false, stopVps: (c, arn) => stopStageVps(c, arn) });
+      const { stageVpStopper } = await import("../vp/hooks.ts");
+      await deleteStage(state.ctx, { stage: state.values.stageArn!, dryRun: false, stopVps: stageVpStopper(state.ctx, {}) });
       const { deleteChannel } = await import("../channel/channels.ts");
       await deleteChannel(state.ctx, { channel: state.values.channelArn!, dryRun: false });
       const { deletePlaybackKey } = await import("../channel/playback-keys.ts");

@@ -28,9 +28,8 @@ import type { RoleOverrides } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
 import { allPublicKeys, KEY_TAG, orphanKeys, orphanMinAge } from "./keys.ts";
 import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
+import type { RestartVps } from "../vp/hooks.ts";
 
-/** Restarts the running VP tasks so they pick up the new key; returns how many. */
-export type RestartVps = (ctx: Context) => Promise<number>;
 
 export interface RotateOptions {
   graceMs: number;

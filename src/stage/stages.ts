@@ -21,6 +21,7 @@ import type { Cell, HumanView } from "../cli/output.ts";
 import { checkCreateStage, checkDisconnectReason, type CreateStageOptions } from "./options.ts";
 import { selfSignedToken, type IssuedToken } from "./tokens.ts";
 import { loadSigningKey } from "../keys/signing-key.ts";
+import type { StopStageVps } from "../vp/hooks.ts";
 
 export async function resolveStageArn(rt: IVSRealTimeClient, ref: string): Promise<string> {
   return resolveArn(parseResourceRef(ref, "stage"), "stage", async function* () {
@@ -126,7 +127,7 @@ async function connectedParticipants(rt: IVSRealTimeClient, stage: Stage): Promi
  * Delete in order: disconnect the current participants, stop the stage's virtual participants
  * (when a VP backend is known), delete the stage. Every step is reported.
  */
-export async function deleteStage(ctx: Context, opts: { stage: string; dryRun: boolean; stopVps?: (ctx: Context, stageArn: string) => Promise<number> }): Promise<void> {
+export async function deleteStage(ctx: Context, opts: { stage: string; dryRun: boolean; stopVps?: StopStageVps }): Promise<void> {
   const { rt, stage } = await fetchStage(ctx, opts.stage);
   const arn = stage.arn!;
   let participants: ParticipantSummary[];
