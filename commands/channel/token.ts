@@ -2,10 +2,7 @@ import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseDuration } from "../../src/cli/duration.ts";
 import { usageError } from "../../src/cli/errors.ts";
-import { MAX_RESOLUTIONS } from "../../src/tokens/playback.ts";
-
-/** Most tokens one invocation mints (see src/channel/playback-token.ts). */
-const MAX_COUNT = 100_000;
+import { MAX_RESOLUTIONS, MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
 
 export default defineLeaf({
   meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
@@ -42,7 +39,7 @@ export default defineLeaf({
       viewerSessionVersion: args.integer("viewer-session-version", { min: 0 }),
       singleUse: args.flag("single-use"),
       maxResolution: args.choice("max-resolution", MAX_RESOLUTIONS),
-      count: args.integer("count", { min: 1, max: MAX_COUNT }) ?? 1,
+      count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }) ?? 1,
     };
     const { channelToken } = await import("../../src/channel/playback-token.ts");
     await channelToken(ctx, opts);

@@ -1,6 +1,6 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { MAX_COUNT } from "../../src/stage/options.ts";
+import { MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
 import { keySourceArgs, keySourceFrom, tokenArgs, tokenOptionsFrom } from "./flags.ts";
 
 export default defineLeaf({
@@ -24,7 +24,7 @@ export default defineLeaf({
       stage: args.requiredPositional("stage"),
       token: tokenOptionsFrom(args),
       selfSigned: args.flag("self-signed"),
-      count: args.integer("count", { min: 1, max: MAX_COUNT }),
+      count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }),
       participantId: args.string("participant-id"),
       ...keySourceFrom(args),
     };

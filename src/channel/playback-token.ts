@@ -9,7 +9,7 @@ import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { toCliError, usageError } from "../cli/errors.ts";
 import { importPrivateKeyPem, signEs384 } from "../tokens/es384.ts";
-import { checkPlaybackTokenOptions, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
+import { checkPlaybackTokenOptions, MAX_TOKEN_COUNT, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
 import { resolveChannelArn } from "./channels.ts";
 import { readPemFile } from "./playback-keys.ts";
 
@@ -20,7 +20,6 @@ export interface ChannelTokenOptions extends Omit<PlaybackTokenOptions, "channel
   count: number;
 }
 
-export const MAX_COUNT = 100_000;
 
 export function checkKeySource(o: { keyFile?: string; secret?: string }): void {
   if (o.keyFile && o.secret) throw usageError("give either --key FILE or --secret ID, not both");
@@ -60,7 +59,7 @@ export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promis
   // Everything that can be checked offline is checked before the key is read or AWS is called.
   checkPlaybackTokenOptions(o);
   checkKeySource(o);
-  if (!Number.isInteger(o.count) || o.count < 1 || o.count > MAX_COUNT) throw usageError(`--count must be 1 to ${MAX_COUNT} (got ${o.count})`);
+  if (!Number.isInteger(o.count) || o.count < 1 || o.count > MAX_TOKEN_COUNT) throw usageError(`--count must be a whole number from 1 to ${MAX_TOKEN_COUNT} (got "${o.count}")`);
   parseResourceRef(o.channel, "channel");
   const key = o.keyFile ? await loadSigningKey(ctx, o) : undefined;
 

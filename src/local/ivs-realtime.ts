@@ -10,7 +10,7 @@
  */
 import { createHash, createPublicKey, randomBytes } from "node:crypto";
 import { parseArn } from "../aws/arn.ts";
-import { decodeJwt, verifyEs384 } from "../tokens/participant.ts";
+import { splitCompactJws, verifyEs384 } from "../tokens/participant.ts";
 import { conflict, notFound, quotaExceeded, validation } from "./errors.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";
 import { tagOperations } from "./ivs.ts";
@@ -352,7 +352,7 @@ function verifyToken(store: Store, token: string, now: Date): { stageArn: string
     if (Date.parse(api.expirationTime) <= now.getTime()) throw new JoinError("TOKEN_EXPIRED", `token expired at ${api.expirationTime}`);
     return { stageArn: api.stageArn, participantId: api.participantId, userId: api.userId, attributes: api.attributes, tokenKind: "api" };
   }
-  const jwt = decodeJwt(token);
+  const jwt = splitCompactJws(token);
   if (!jwt) throw new JoinError(token.startsWith("ivslocal.") ? "UNKNOWN_TOKEN" : "MALFORMED_TOKEN", "token is neither one issued by this stage service nor a compact JWS");
   const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : "";
   const key = kid ? store.get<PublicKeyDoc>(RT_KIND.publicKey, kid) : undefined;

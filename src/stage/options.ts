@@ -27,7 +27,6 @@ export interface StageTokenOptions extends KeySourceOptions {
   participantId?: string;
 }
 
-export const MAX_COUNT = 100_000;
 export const PARTICIPANT_STATES = ["CONNECTED", "DISCONNECTED"] as const;
 
 export function checkStageName(name: string | undefined): void {

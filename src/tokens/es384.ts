@@ -68,10 +68,14 @@ const b64url = (data: string | Buffer) => Buffer.from(data).toString("base64url"
  * the hot path of bulk minting, and jose's WebCrypto route costs 10-15% of the raw sign rate.
  * Tokens are verified with jose (src/tokens/decode.ts) and, in tests, with Python joserfc.
  */
-export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): Promise<string> {
+export function signEs384Sync(payload: object, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): string {
   const signingInput = `${b64url(JSON.stringify({ alg: "ES384", typ: "JWT", ...header }))}.${b64url(JSON.stringify(payload))}`;
   const signature = sign("sha384", Buffer.from(signingInput), { key, dsaEncoding: "ieee-p1363" });
   return `${signingInput}.${signature.toString("base64url")}`;
+}
+
+export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): Promise<string> {
+  return signEs384Sync(payload, key, header);
 }
 
 /**

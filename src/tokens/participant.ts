@@ -7,8 +7,9 @@
  * 720), capabilities PUBLISH and/or SUBSCRIBE (default both), userId at most 128 characters,
  * attributes at most 1 KB in total, participant ids `[a-zA-Z0-9-_]` at most 64.
  */
-import { createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { usageError } from "../cli/errors.ts";
+import { signEs384Sync } from "./es384.ts";
 
 export const CAPABILITIES = ["PUBLISH", "SUBSCRIBE"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -152,9 +153,7 @@ export function participantHeader(publicKeyArn: string): string {
  * few lines into its worker).
  */
 export function signParticipantToken(claims: object, privateKey: KeyObject, publicKeyArn: string): string {
-  const input = `${participantHeader(publicKeyArn)}.${b64url(JSON.stringify(claims))}`;
-  const sig = sign("sha384", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
-  return `${input}.${sig.toString("base64url")}`;
+  return signEs384Sync(claims, privateKey, { kid: publicKeyArn });
 }
 
 export interface DecodedJwt {
@@ -164,8 +163,8 @@ export interface DecodedJwt {
   signature: Buffer;
 }
 
-/** Split and parse a compact JWS; undefined when it is not one. */
-export function decodeJwt(token: string): DecodedJwt | undefined {
+/** Split and parse a compact JWS; undefined when it is not one. (The emulator verifies tokens at join with this, independently of the CLI's jose-based `token verify`.) */
+export function splitCompactJws(token: string): DecodedJwt | undefined {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
   try {

@@ -6,6 +6,9 @@ import type { KeyObject } from "node:crypto";
 import type { JWTPayload } from "jose";
 import { usageError } from "../cli/errors.ts";
 
+/** Most tokens one `--count` invocation mints (playback and participant tokens alike). */
+export const MAX_TOKEN_COUNT = 100_000;
+
 export const MAX_RESOLUTIONS = ["SD", "HD", "FULL_HD"] as const;
 export const MAX_STRICT_ORIGINS = 5;
 export const MAX_VIEWER_ID = 40;

@@ -5,7 +5,7 @@ import {
   attributesBytes,
   checkParticipantId,
   checkTokenOptions,
-  decodeJwt,
+  splitCompactJws,
   durationMinutesOf,
   parseAttributes,
   parseCapabilities,
@@ -96,17 +96,17 @@ describe("self-signed tokens", () => {
 
   test("header alg ES384, typ JWT, kid = public key ARN; verifies with the public key only", () => {
     const token = signParticipantToken(claims, pair.privateKey, KID);
-    const jwt = decodeJwt(token)!;
+    const jwt = splitCompactJws(token)!;
     expect(jwt.header).toEqual({ alg: "ES384", typ: "JWT", kid: KID });
     expect(jwt.payload).toEqual(claims as unknown as Record<string, unknown>);
     expect(jwt.signature.length).toBe(96); // raw r||s for P-384
     expect(verifyEs384(jwt, pair.publicKeyPem)).toBe(true);
     expect(verifyEs384(jwt, generateP384().publicKeyPem)).toBe(false);
     const [h, p] = token.split(".");
-    const tampered = decodeJwt(`${h}.${Buffer.from(JSON.stringify({ ...claims, jti: "evil" })).toString("base64url")}.${token.split(".")[2]}`)!;
+    const tampered = splitCompactJws(`${h}.${Buffer.from(JSON.stringify({ ...claims, jti: "evil" })).toString("base64url")}.${token.split(".")[2]}`)!;
     expect(verifyEs384(tampered, pair.publicKeyPem)).toBe(false);
     expect(p).toBeDefined();
-    expect(decodeJwt("not-a-jwt")).toBeUndefined();
+    expect(splitCompactJws("not-a-jwt")).toBeUndefined();
   });
 
   test("the worker pool signs the same claims into tokens that verify, in order", async () => {
@@ -114,7 +114,7 @@ describe("self-signed tokens", () => {
     const tokens = await signMany(many, { privateKey: pair.privateKey, privateKeyPem: pair.privateKeyPem, publicKeyArn: KID }, 2);
     expect(tokens).toHaveLength(many.length);
     tokens.forEach((t, i) => {
-      const jwt = decodeJwt(t)!;
+      const jwt = splitCompactJws(t)!;
       expect(jwt.header.kid).toBe(KID);
       expect(jwt.payload.jti).toBe(`p-${i}`);
       expect(verifyEs384(jwt, pair.publicKeyPem)).toBe(true);
