@@ -1,6 +1,19 @@
 import { usageError, notFoundError } from "../cli/errors.ts";
 import { parseArn } from "./arn.ts";
 
+/** IVS resource names: letters, digits, - and _, at most 128 (the same rule for every IVS resource). */
+export function checkResourceName(name: string | undefined, flag = "--name"): void {
+  if (name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(name)) {
+    throw usageError(`${flag} may hold only letters, digits, - and _ (at most 128), got "${name}"`);
+  }
+}
+
+/** Whether value is an ARN of this service and resource type (any partition, through the one ARN parser). */
+export function isArnOf(value: string, service: string, resourceType: string): boolean {
+  const arn = parseArn(value);
+  return arn !== undefined && arn.service === service && arn.resourceType === resourceType && /^[a-zA-Z0-9-]+$/.test(arn.resourceId);
+}
+
 export interface Named {
   arn?: string;
   name?: string;

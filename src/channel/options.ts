@@ -1,4 +1,5 @@
 /** Channel options as ivsctl takes them, and the documented rules checked before any call. Pure: no SDK. */
+import { checkResourceName, isArnOf } from "../aws/resolve.ts";
 import { usageError } from "../cli/errors.ts";
 
 export const CHANNEL_TYPES = ["BASIC", "STANDARD", "ADVANCED_SD", "ADVANCED_HD"] as const;
@@ -36,16 +37,13 @@ export interface UpdateChannelOptions extends ChannelSettings {
   dryRun: boolean;
 }
 
-const ARN_OF = (type: string) => new RegExp(`^arn:aws:ivs:[a-z0-9-]+:\\d{12}:${type}/[a-zA-Z0-9-]+$`);
 
 /**
  * CreateChannel's cross-field rules (AWS answers ValidationException for each; we say why first).
  * On update, `current` fills what the flags leave out.
  */
 export function checkChannelSettings(s: ChannelSettings, current?: { type?: string; containerFormat?: string }): void {
-  if (s.name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(s.name)) {
-    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${s.name}"`);
-  }
+  checkResourceName(s.name);
   const type = s.type ?? current?.type ?? "STANDARD";
   const container = s.containerFormat ?? current?.containerFormat ?? "TS";
   if (s.preset && type !== "ADVANCED_SD" && type !== "ADVANCED_HD") {
@@ -56,10 +54,10 @@ export function checkChannelSettings(s: ChannelSettings, current?: { type?: stri
     if (container !== "FRAGMENTED_MP4") throw usageError("--multitrack needs --container-format FRAGMENTED_MP4");
   }
   if (s.multitrack && s.disableMultitrack) throw usageError("--multitrack and --no-multitrack contradict each other");
-  if (s.recordingConfigurationArn && !ARN_OF("recording-configuration").test(s.recordingConfigurationArn)) {
+  if (s.recordingConfigurationArn && !isArnOf(s.recordingConfigurationArn, "ivs", "recording-configuration")) {
     throw usageError(`--recording-config must be a recording-configuration ARN (got "${s.recordingConfigurationArn}")`);
   }
-  if (s.playbackRestrictionPolicyArn && !ARN_OF("playback-restriction-policy").test(s.playbackRestrictionPolicyArn)) {
+  if (s.playbackRestrictionPolicyArn && !isArnOf(s.playbackRestrictionPolicyArn, "ivs", "playback-restriction-policy")) {
     throw usageError(`--playback-restriction-policy must be a playback-restriction-policy ARN (got "${s.playbackRestrictionPolicyArn}")`);
   }
 }

@@ -12,7 +12,7 @@ import {
   type IvsClient,
   type PlaybackKeyPair,
 } from "@aws-sdk/client-ivs";
-import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { parseResourceRef, resolveArn, checkResourceName } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
@@ -30,9 +30,7 @@ export interface CreatePlaybackKeyOptions {
 }
 
 function checkName(name: string | undefined): void {
-  if (name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(name)) {
-    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${name}"`);
-  }
+  checkResourceName(name);
 }
 
 /** Checks done before anything is generated or called. */

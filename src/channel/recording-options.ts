@@ -1,4 +1,5 @@
 /** Recording configuration flags -> CreateRecordingConfiguration fields, and the S3 bucket naming rules. Pure: no SDK. */
+import { checkResourceName } from "../aws/resolve.ts";
 import { usageError } from "../cli/errors.ts";
 
 export const RENDITIONS = ["SD", "HD", "FULL_HD", "LOWEST_RESOLUTION"] as const;
@@ -63,9 +64,7 @@ export function parseThumbnailStorage(value: string | undefined): RecordingOptio
 export function checkRecordingOptions(o: RecordingOptions): void {
   const problem = s3BucketNameProblem(o.bucket);
   if (problem) throw usageError(`--bucket "${o.bucket}" is not a valid S3 bucket name: it ${problem}`);
-  if (o.name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(o.name)) {
-    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${o.name}"`);
-  }
+  checkResourceName(o.name);
   if (o.thumbnailIntervalSeconds !== undefined && (o.thumbnailIntervalSeconds < 1 || o.thumbnailIntervalSeconds > 60 || !Number.isInteger(o.thumbnailIntervalSeconds))) {
     throw usageError(`--thumbnails must be a whole number of seconds from 1s to 60s (got ${o.thumbnailIntervalSeconds}s)`);
   }

@@ -3,6 +3,7 @@
  * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
  * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
  */
+import { checkResourceName } from "../aws/resolve.ts";
 import {
   DeletePublicKeyCommand,
   GetPublicKeyCommand,
@@ -87,7 +88,7 @@ export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides })
 }
 
 export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
-  if (o.name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(o.name)) throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${o.name}"`);
+  checkResourceName(o.name);
   let pem: string;
   if (o.file === "-") pem = await ctx.io.readStdin();
   else {

@@ -9,6 +9,7 @@
  * parameter that could disagree with the secret).
  * Without a stack: --private-key-file (0600) and --public-key-arn.
  */
+import { isArnOf } from "../aws/resolve.ts";
 import { readFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import type { Context } from "../cli/context.ts";
@@ -31,10 +32,9 @@ export interface SigningKey {
   source: string;
 }
 
-export const PUBLIC_KEY_ARN = /^arn:aws[a-z-]*:ivs:[a-z0-9-]+:\d{12}:public-key\/[a-zA-Z0-9-]+$/;
 
 export function checkPublicKeyArn(arn: string, flag = "--public-key-arn"): string {
-  if (!PUBLIC_KEY_ARN.test(arn)) throw usageError(`${flag} must be a public-key ARN (arn:aws:ivs:<region>:<account>:public-key/<id>), got "${arn}"`);
+  if (!isArnOf(arn, "ivs", "public-key")) throw usageError(`${flag} must be a public-key ARN (arn:aws:ivs:<region>:<account>:public-key/<id>), got "${arn}"`);
   return arn;
 }
 

@@ -1,4 +1,5 @@
 /** Stage command options and their checks. Pure: no SDK, runs before any client is built. */
+import { checkResourceName } from "../aws/resolve.ts";
 import { usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { checkParticipantId, checkTokenOptions, type TokenOptions } from "../tokens/participant.ts";
@@ -30,9 +31,7 @@ export interface StageTokenOptions extends KeySourceOptions {
 export const PARTICIPANT_STATES = ["CONNECTED", "DISCONNECTED"] as const;
 
 export function checkStageName(name: string | undefined): void {
-  if (name !== undefined && !/^[a-zA-Z0-9-_]{0,128}$/.test(name)) {
-    throw usageError(`--name may hold only letters, digits, - and _ (at most 128), got "${name}"`);
-  }
+  checkResourceName(name);
 }
 
 export function checkCreateStage(o: CreateStageOptions): void {

@@ -2,6 +2,8 @@
  * Virtual participants: the names ivsctl and the VP container agree on, and the input checks that
  * run before any AWS call. Pure: no SDK (the emulator imports the environment contract too).
  */
+import { parseArn } from "../aws/arn.ts";
+import { isArnOf } from "../aws/resolve.ts";
 import { usageError, configError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 import { ROLE_SPECS, type RoleName, type RoleOverrides } from "../stack/roles.ts";
@@ -33,13 +35,12 @@ const CONTRACT_NAMES = new Set<string>(Object.values(VP_ENV));
 export const VP_TAG = { stage: "ivsctl:stage", participantId: "ivsctl:participant-id", asset: "ivsctl:asset" } as const;
 export const STARTED_BY_PREFIX = "ivsctl-vp-";
 
-export const STAGE_ARN = /^arn:aws[a-z-]*:ivs:[a-z0-9-]+:\d{12}:stage\/([a-zA-Z0-9]{12})$/;
+export const isStageArn = (value: string): boolean => isArnOf(value, "ivs", "stage");
 
 /** startedBy for a stage's VP tasks: `ivsctl-vp-<stage id>` (22 characters, within ECS's limit). */
 export function startedByFor(stageArn: string): string {
-  const m = STAGE_ARN.exec(stageArn);
-  if (!m) throw usageError(`not a stage ARN: "${stageArn}"`);
-  return `${STARTED_BY_PREFIX}${m[1]}`;
+  if (!isStageArn(stageArn)) throw usageError(`not a stage ARN: "${stageArn}"`);
+  return `${STARTED_BY_PREFIX}${parseArn(stageArn)!.resourceId}`;
 }
 
 export interface InviteOptions {

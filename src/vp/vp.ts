@@ -12,7 +12,7 @@ import { pollUntil } from "../cli/wait.ts";
 import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { stackResolver } from "../stack/outputs.ts";
 import type { StackResolver } from "../stack/resolve.ts";
-import { checkAsset, checkRoleInputs, STAGE_ARN, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
+import { checkAsset, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
@@ -89,7 +89,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
   // The stack, the stage and (for an ARN) the stage's running VPs do not depend on each other.
-  const knownArn = STAGE_ARN.test(opts.stage) ? opts.stage : undefined;
+  const knownArn = isStageArn(opts.stage) ? opts.stage : undefined;
   const targetP = resolveTarget(resolver);
   const stageP = resolveStage(ctx, opts.stage);
   const activeP = async (stageArn: string) => findVpTasks(ecs, (await targetP).cluster, { startedBy: startedByFor(stageArn), includeStopped: false, describe: false });
