@@ -79,7 +79,10 @@ async function channelTarget(ctx: Context, opts: IngestOptions, key: string | un
     const waitLive = async () =>
       ivs.send(new GetStreamCommand({ channelArn: arn })).then(
         (r) => r.stream?.state === "LIVE",
-        () => false,
+        (e) => {
+          if ((e as Error).name === "ChannelNotBroadcasting") return false; // not yet
+          throw e;
+        },
       );
     return { kind: "channel", arn, url: rtmpsIngestUrl(channel!.ingestEndpoint!, key), limitBps: channelLimitBps(channel?.type, opts.resolution), stage: false, waitLive };
   } catch (e) {
@@ -116,10 +119,7 @@ async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
     const configArn = config?.arn;
     const waitLive = async () =>
       configArn
-        ? client.send(new rt.GetIngestConfigurationCommand({ arn: configArn })).then(
-            (r) => r.ingestConfiguration?.state === "ACTIVE",
-            () => false,
-          )
+        ? client.send(new rt.GetIngestConfigurationCommand({ arn: configArn })).then((r) => r.ingestConfiguration?.state === "ACTIVE")
         : false;
     return { kind: "stage", arn: stageArn, url, limitBps: STAGE_MAX_BPS, stage: true, temporaryConfigArn: temporary, ingestConfigurationArn: configArn, waitLive };
   } catch (e) {
@@ -127,15 +127,38 @@ async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
   }
 }
 
-async function deleteTemporaryConfig(ctx: Context, arn: string): Promise<void> {
+/** Deletes the temporary ingest configuration; returns the error when it could not. */
+async function deleteTemporaryConfig(ctx: Context, arn: string): Promise<CliError | undefined> {
   const rt = await import("@aws-sdk/client-ivs-realtime");
   const client = await ctx.aws.realtime();
   try {
     await client.send(new rt.DeleteIngestConfigurationCommand({ arn, force: true }));
     ctx.log.info(`deleted temporary ingest configuration ${arn}`);
+    return undefined;
   } catch (e) {
-    ctx.log.warn(`could not delete temporary ingest configuration ${arn}: ${(e as Error).message}`);
+    const err = toCliError(e, `deleting temporary ingest configuration ${arn}`);
+    ctx.log.warn(err.message);
+    return err;
   }
+}
+
+/**
+ * Signals that arrive before ffmpeg runs (while a temporary ingest configuration may already
+ * exist) are remembered, not fatal, so the configuration is still removed.
+ */
+function earlySignals() {
+  const seen: NodeJS.Signals[] = [];
+  const onInt = () => seen.push("SIGINT");
+  const onTerm = () => seen.push("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  return {
+    first: () => seen[0],
+    release() {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    },
+  };
 }
 
 function shellQuote(arg: string): string {
@@ -165,17 +188,34 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
   if (!ffmpegPath && !opts.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
   const key = opts.stage === undefined ? await readStreamKey(ctx, opts) : undefined;
 
-  let target: Target;
-  if (opts.url !== undefined) {
-    const base = opts.url.replace(/\/+$/, "");
-    target = { kind: "url", url: key ? `${base}/${key}` : opts.url, limitBps: 8_500_000, stage: false };
-  } else if (opts.stage !== undefined) {
-    checkStageLimits(opts);
-    target = await stageTarget(ctx, opts);
-  } else {
-    target = await channelTarget(ctx, opts, key);
+  const signals = earlySignals();
+  let target: Target | undefined;
+  let failed = false;
+  let cleanupFailure: CliError | undefined;
+  try {
+    if (opts.url !== undefined) {
+      const base = opts.url.replace(/\/+$/, "");
+      target = { kind: "url", url: key ? `${base}/${key}` : opts.url, limitBps: 8_500_000, stage: false };
+    } else if (opts.stage !== undefined) {
+      checkStageLimits(opts);
+      target = await stageTarget(ctx, opts);
+    } else {
+      target = await channelTarget(ctx, opts, key);
+    }
+    await streamTo(ctx, opts, target, ffmpegPath, started, signals);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    signals.release();
+    if (target?.temporaryConfigArn && !opts.keep) cleanupFailure = await deleteTemporaryConfig(ctx, target.temporaryConfigArn);
   }
+  if (cleanupFailure && !failed) {
+    throw new CliError(`the stream ran, but ${cleanupFailure.message}`, { exitCode: cleanupFailure.exitCode, code: cleanupFailure.code, hint: "delete it with `aws ivs-realtime delete-ingest-configuration --force`" });
+  }
+}
 
+async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpegPath: string | undefined, started: number, signals: ReturnType<typeof earlySignals>): Promise<void> {
   const bitrateBps = opts.bitrateBps ?? defaultBitrate(opts.resolution, target.limitBps, target.stage);
   const fontFile = opts.file ? undefined : FONT_CANDIDATES.find((f) => existsSync(f));
   if (!opts.file && !fontFile) ctx.log.warn("no font found for the burned-in clock (Debian: apt-get install fonts-dejavu-core); streaming the pattern without it");
@@ -224,18 +264,25 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
   const onTerm = () => onSignal("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  signals.release();
+  const early = signals.first();
+  if (early) onSignal(early);
 
   let stopWaiting = false;
   const waiter = (async () => {
     if (!opts.waitLive || !target.waitLive) return;
-    while (!stopWaiting) {
-      if (await target.waitLive()) {
-        liveAfterMs = Math.round(performance.now() - started);
-        if (tty) ctx.io.stderr.write("\r\x1b[2K");
-        ctx.log.success(`${target.kind === "stage" ? "publishing to the stage" : "LIVE"} after ${(liveAfterMs / 1000).toFixed(2)} s`);
-        return;
+    try {
+      while (!stopWaiting) {
+        if (await target.waitLive()) {
+          liveAfterMs = Math.round(performance.now() - started);
+          if (tty) ctx.io.stderr.write("\r\x1b[2K");
+          ctx.log.success(`${target.kind === "stage" ? "publishing to the stage" : "LIVE"} after ${(liveAfterMs / 1000).toFixed(2)} s`);
+          return;
+        }
+        await Bun.sleep(250); // a few GetStream calls a second at most, within IVS's rate limits
       }
-      await Bun.sleep(100);
+    } catch (e) {
+      ctx.log.warn(`--wait-live stopped asking: ${toCliError(e).message}`);
     }
   })();
 
@@ -248,7 +295,6 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
     if (tty && !ctx.globals.quiet) ctx.io.stderr.write("\r\x1b[2K");
-    if (target.temporaryConfigArn && !opts.keep) await deleteTemporaryConfig(ctx, target.temporaryConfigArn);
   }
 
   const summary = {

@@ -103,7 +103,8 @@ describe.skipIf(!HAS_FFMPEG)("ffmpeg killed mid-ingest", () => {
       const proc = Bun.spawn([BIN, "ingest", "--stage", stage, "--duration", "60s", "--local"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
       let ffmpeg = 0;
       await waitFor("ffmpeg to start", () => {
-        ffmpeg = childPids(proc.pid).find((p) => argvOf(p)[0]?.endsWith("ffmpeg")) ?? 0;
+        // The publishing ffmpeg (fluent-ffmpeg also runs a short `ffmpeg -encoders` probe first).
+        ffmpeg = childPids(proc.pid).find((p) => argvOf(p)[0]?.endsWith("ffmpeg") && argvOf(p).some((a) => a.startsWith("rtmps://"))) ?? 0;
         return ffmpeg > 0;
       });
       expect(await configs()).toHaveLength(1);
