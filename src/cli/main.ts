@@ -96,10 +96,10 @@ async function printHelp(io: IO, cmd: AnyCommand, path: string[], version: strin
 function jsonRequested(argv: string[], env: Env): boolean {
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i]!;
-    if (t === "-o" || t === "--output") return argv[i + 1] === "json";
-    if (t === "-o=json" || t === "--output=json") return true;
+    if (t === "-o" || t === "--output") return argv[i + 1]?.toLowerCase() === "json";
+    if (/^(-o|--output)=json$/i.test(t)) return true;
   }
-  return env.IVSCTL_OUTPUT === "json";
+  return env.IVSCTL_OUTPUT?.toLowerCase() === "json";
 }
 
 const OWN_CODES = new Set(["InvalidInput", "Configuration", "Internal", "Error"]);
