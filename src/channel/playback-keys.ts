@@ -61,18 +61,22 @@ async function importPublic(ivs: IvsClient, request: { publicKeyMaterial: string
   }
 }
 
-/** Store the private PEM as the secret's current value, creating the secret when it does not exist. */
+/**
+ * Store the private PEM in a new secret. An existing secret is never overwritten: it may hold
+ * another key (the stack's participant-token signing key, say), and replacing it would break
+ * whatever signs with it.
+ */
 async function putSecret(ctx: Context, id: string, pem: string, description: string): Promise<string> {
   const sm = await import("@aws-sdk/client-secrets-manager");
   const client = await ctx.aws.secrets();
   try {
-    const r = await client.send(new sm.PutSecretValueCommand({ SecretId: id, SecretString: pem }));
-    return r.ARN!;
+    return (await client.send(new sm.CreateSecretCommand({ Name: id, SecretString: pem, Description: description }))).ARN!;
   } catch (e) {
-    if ((e as Error).name !== "ResourceNotFoundException") throw e;
+    if ((e as Error).name === "ResourceExistsException") {
+      throw stateError(`secret ${id} already exists: refusing to replace its value`, "ResourceExistsException", "name a new secret with --secret, or use --out FILE");
+    }
+    throw e;
   }
-  const r = await client.send(new sm.CreateSecretCommand({ Name: id, SecretString: pem, Description: description }));
-  return r.ARN!;
 }
 
 function keyPairView(k: PlaybackKeyPair, extra: [string, string | undefined][] = []): HumanView {
@@ -111,9 +115,13 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
     secretArn = await putSecret(ctx, o.secret!, pair.privateKeyPem, `IVS playback signing key for ${keyPair.arn}`);
   } catch (e) {
     // Without its private half the imported key is useless and uses one of the 3 slots: undo.
-    await ivs.send(new DeletePlaybackKeyPairCommand({ arn: keyPair.arn! })).catch(() => undefined);
+    const undone = await ivs.send(new DeletePlaybackKeyPairCommand({ arn: keyPair.arn! })).then(
+      () => true,
+      () => false,
+    );
     const err = toCliError(e, `storing the private key in secret ${o.secret}`);
-    throw new CliError(`${err.message}; the imported public key was deleted again`, { exitCode: err.exitCode, code: err.code, cause: e });
+    const tail = undone ? "; the imported public key was deleted again" : `; ROLLBACK INCOMPLETE: delete ${keyPair.arn} by hand (ivsctl playback-key delete)`;
+    throw new CliError(`${err.message}${tail}`, { exitCode: err.exitCode, code: err.code, hint: err.hint, cause: e });
   }
   ctx.log.success(`imported playback key ${keyPair.arn}; private key stored in ${secretArn}`);
   ctx.out.result({ keyPair, privateKeySecretArn: secretArn }, keyPairView(keyPair, [["Private key secret", secretArn]]));

@@ -214,8 +214,8 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
     process.off("SIGTERM", onTerm);
   }
   const summary = { channelArn: arn, sent, errors, errorCodes, seconds: Number(((performance.now() - start) / 1000).toFixed(1)), ...(interrupted ? { interrupted } : {}) };
-  ctx.io.stderr.write(`${JSON.stringify({ summary })}\n`);
-  ctx.log.info(`sent ${sent}, errors ${errors}${errors ? ` (${Object.entries(errorCodes).map(([c, n]) => `${c} x${n}`).join(", ")})` : ""}`);
+  // The stream's last line: what a CI job needs to know about the whole run.
+  ctx.out.line({ summary }, `sent ${sent}, errors ${errors}${errors ? ` (${Object.entries(errorCodes).map(([c, n]) => `${c} x${n}`).join(", ")})` : ""}`);
   if (interrupted) throw new CliError(`interrupted (${interrupted}) after ${sent} sent, ${errors} error(s)`, { exitCode: ExitCode.Interrupted, code: "Interrupted" });
   if (errors && lastError) throw new CliError(`${errors} of ${sent + errors} payload(s) failed; last: ${lastError.message}`, { exitCode: lastError.exitCode, code: lastError.code, hint: lastError.hint });
 }

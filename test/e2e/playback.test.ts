@@ -74,6 +74,15 @@ describe("playback-key create / import / list / get / delete", () => {
     expect(claimsOf(json(t).token)["aws:channel-arn"]).toBe(ch);
   });
 
+  test("create --secret never overwrites an existing secret, and leaves no imported key behind", async () => {
+    expect((await local.run(["playback-key", "create", "--secret", "ivs/taken", "--region", "eu-central-1"])).code).toBe(0);
+    const before = json(await local.run(["playback-key", "list", "--region", "eu-central-1", "-o", "json"])).keyPairs.length;
+    const r = await local.run(["playback-key", "create", "--secret", "ivs/taken", "--region", "eu-central-1"]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toStartWith("error: secret ivs/taken already exists: refusing to replace its value; the imported public key was deleted again (ResourceExistsException)\n");
+    expect(json(await local.run(["playback-key", "list", "--region", "eu-central-1", "-o", "json"])).keyPairs).toHaveLength(before);
+  });
+
   test("import takes a public PEM; list, get by name/id/ARN, delete", async () => {
     const { publicKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
     const file = join(dir, "pub.pem");

@@ -45,11 +45,10 @@ describe("reliability under injected faults", () => {
 
   test("a server that stops answering times out with exit 6; nothing hangs", async () => {
     await local.fault({ code: "Delay", status: 200, delayMs: 20_000, remaining: 10 });
-    const started = performance.now();
+    // The harness kills a hung process after 15 s (exit 143), so exit 6 proves the timeout fired.
     const r = await local.run(["channel", "list"], { env: { IVSCTL_REQUEST_TIMEOUT_MS: "500", AWS_MAX_ATTEMPTS: "2" }, timeoutMs: 15_000 });
     expect(r.code).toBe(6);
     expect(r.stderr.split("\n")[0]).toMatch(/^error: listing channels: /);
-    expect(performance.now() - started).toBeLessThan(15_000); // killed by the harness otherwise
   });
 
   test("an AWS error that is not retryable is reported at once with its code", async () => {

@@ -38,8 +38,9 @@ export async function startMoto(): Promise<{ endpoint: string; stop: () => void 
   const endpoint = `http://127.0.0.1:${port}`;
   const proc = Bun.spawn(["moto_server", "-H", "127.0.0.1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
+    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return { endpoint, stop: () => proc.kill() };
     await Bun.sleep(100);
   }
-  return { endpoint, stop: () => proc.kill() };
+  proc.kill();
+  throw new Error(`moto_server did not answer on ${endpoint} within 10 s`);
 }
