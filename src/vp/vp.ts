@@ -160,6 +160,12 @@ async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started:
     });
     return { task, state };
   };
+  const keepsRunning = (e: unknown) => {
+    if (e instanceof CliError && e.code === "WaitTimeout") {
+      throw new CliError(e.message, { exitCode: e.exitCode, code: e.code, hint: `the task keeps running; stop it with: ivsctl vp kick ${stageArn} --all` });
+    }
+    throw e;
+  };
   return pollUntil(probe, (v) => toVpTask(v.task).lastStatus === "RUNNING" && v.state === "CONNECTED", {
     what: `VP task ${taskId(started.taskArn!)} to run and participant ${participantId} to be CONNECTED`,
     timeoutMs,
@@ -170,7 +176,7 @@ async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started:
       const stop = stopReasonOf(vp);
       return `last status ${vp.lastStatus ?? "unknown"} (desired ${vp.desiredStatus ?? "?"}), participant ${v.state ?? "not on the stage"}${stop ? `, stop reason: ${stop}` : ""}`;
     },
-  });
+  }).catch(keepsRunning);
 }
 
 /** `vp kick <stage>`: stop the stage's VP task(s) and disconnect their participants. Nothing to kick is exit 0. */
