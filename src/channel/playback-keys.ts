@@ -3,7 +3,7 @@
  * public half, and puts the private PEM in a 0600 file or a Secrets Manager secret; it is never
  * printed. IVS allows 3 key pairs per region and never returns key material.
  */
-import { existsSync, readFileSync, unlinkSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import {
   DeletePlaybackKeyPairCommand,
   GetPlaybackKeyPairCommand,
@@ -17,7 +17,7 @@ import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
-import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile } from "../tokens/es384.ts";
+import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile, readKeyFile } from "../tokens/es384.ts";
 
 export const PLAYBACK_KEY_QUOTA = 3;
 
@@ -127,17 +127,9 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
   ctx.out.result({ keyPair, privateKeySecretArn: secretArn }, keyPairView(keyPair, [["Private key secret", secretArn]]));
 }
 
-export function readPemFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
   checkName(o.name);
-  const pem = o.file === "-" ? await ctx.io.readStdin() : readPemFile(o.file, "public key file");
+  const pem = o.file === "-" ? await ctx.io.readStdin() : readKeyFile(o.file, "public key file");
   // Accepts a public key, or a private key whose public half is sent: key material never leaves otherwise.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, o.file === "-" ? "stdin" : o.file));
   const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };

@@ -8,10 +8,9 @@ import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { toCliError, usageError } from "../cli/errors.ts";
-import { importPrivateKeyPem, signEs384 } from "../tokens/es384.ts";
+import { importPrivateKeyPem, signEs384, readKeyFile } from "../tokens/es384.ts";
 import { checkPlaybackTokenOptions, MAX_TOKEN_COUNT, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
 import { resolveChannelArn } from "./channels.ts";
-import { readPemFile } from "./playback-keys.ts";
 
 export interface ChannelTokenOptions extends Omit<PlaybackTokenOptions, "channelArn"> {
   channel: string;
@@ -42,7 +41,7 @@ export function pemFromSecretString(s: string): string {
 
 /** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
 export async function loadSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
-  if (o.keyFile) return importPrivateKeyPem(readPemFile(o.keyFile, "key file"), o.keyFile);
+  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file"), o.keyFile);
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const sm = await ctx.aws.secrets();
   let value: string | undefined;

@@ -12,13 +12,12 @@ import {
   type IVSRealTimeClient,
   type PublicKeySummary,
 } from "@aws-sdk/client-ivs-realtime";
-import { readFileSync } from "node:fs";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { parseDuration } from "../cli/duration.ts";
-import { stateError, toCliError, usageError } from "../cli/errors.ts";
+import { stateError, toCliError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
-import { importPublicKeyPem, publicPemOf } from "../tokens/es384.ts";
+import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
 
 export const KEY_TAG = { owner: "ivsctl:owner", importedAt: "ivsctl:imported-at", retireAfter: "ivsctl:retire-after" } as const;
@@ -92,11 +91,7 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   let pem: string;
   if (o.file === "-") pem = await ctx.io.readStdin();
   else {
-    try {
-      pem = readFileSync(o.file, "utf8");
-    } catch (e) {
-      throw usageError(`cannot read public key file ${o.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    pem = readKeyFile(o.file, "public key file");
   }
   // A private key PEM is accepted: only its public half is sent.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));

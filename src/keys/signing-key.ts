@@ -10,12 +10,11 @@
  * Without a stack: --private-key-file (0600) and --public-key-arn.
  */
 import { isArnOf } from "../aws/resolve.ts";
-import { readFileSync } from "node:fs";
 import type { KeyObject } from "node:crypto";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
-import { importPrivateKeyPem } from "../tokens/es384.ts";
+import { importPrivateKeyPem, readKeyFile } from "../tokens/es384.ts";
 
 export interface SigningKeyDoc {
   privateKeyPem: string;
@@ -87,12 +86,7 @@ export async function readCurrentSecret(ctx: Context, secretArn: string): Promis
 export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string; publicKeyArn?: string; overrides: RoleOverrides }): Promise<SigningKey> {
   if (o.privateKeyFile) {
     if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
-    let pem: string;
-    try {
-      pem = readFileSync(o.privateKeyFile, "utf8");
-    } catch (e) {
-      throw usageError(`cannot read private key file ${o.privateKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+    const pem = readKeyFile(o.privateKeyFile, "private key file");
     return { privateKey: importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`), privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
   }
   if (!ctx.globals.stack && !o.overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) {

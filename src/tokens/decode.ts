@@ -10,6 +10,7 @@ import { formatDuration } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { Cell } from "../cli/output.ts";
+import { readKeyFile } from "./es384.ts";
 
 export type TokenKind = "playback" | "participant" | "unknown";
 
@@ -138,14 +139,7 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
     if (!pem) throw new CliError(`public key ${ref} came back without key material`, { exitCode: ExitCode.Internal, code: "NoKeyMaterial" });
     return { key: importPublicKeyPem(pem, ref), source: ref };
   }
-  const { readFileSync } = await import("node:fs");
-  let pem: string;
-  try {
-    pem = readFileSync(ref, "utf8");
-  } catch (e) {
-    throw usageError(`cannot read public key file ${ref}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return { key: importPublicKeyPem(pem, ref), source: ref };
+  return { key: importPublicKeyPem(readKeyFile(ref, "public key file"), ref), source: ref };
 }
 
 export async function verifyToken(ctx: Context, o: { token: string; publicKey?: string }): Promise<void> {

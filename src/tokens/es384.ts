@@ -3,7 +3,7 @@
  * (real-time). Keys are node KeyObjects; PEM text is only ever written to 0600 files or secrets.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { CliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
@@ -76,6 +76,15 @@ export function signEs384Sync(payload: object, key: KeyObject, header: Omit<JWTH
 
 export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omit<JWTHeaderParameters, "alg"> = {}): Promise<string> {
   return signEs384Sync(payload, key, header);
+}
+
+/** Read a PEM key file; a missing or unreadable file is a usage error (exit 2) naming it. */
+export function readKeyFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /**
