@@ -13,7 +13,7 @@ import { channelLimitBps, checkAbsoluteLimits, checkChannelLimits, defaultBitrat
 import { buildPlan } from "../../src/ingest/plan.ts";
 import { INGEST_CONFIG_KIND, STAGE_KIND, type IngestConfigurationDoc } from "../../src/local/ivs-realtime-ingest.ts";
 import { decodeAmf0, encodeAmf0All } from "../../src/local/rtmp/amf0.ts";
-import { selfSignedCertificate } from "../../src/local/rtmp/cert.ts";
+import { derInteger, selfSignedCertificate } from "../../src/local/rtmp/cert.ts";
 import { hasCompositionOffset, parseAudioTag, parseVideoTag } from "../../src/local/rtmp/media.ts";
 import { notFound } from "../../src/local/errors.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
@@ -131,6 +131,13 @@ describe("RTMP building blocks", () => {
     expect(parseAudioTag(Buffer.from([0x2f, 1]))).toEqual({ codec: "mp3" });
     expect(hasCompositionOffset(Buffer.from([0x27, 1, 0, 0, 0x21]))).toBe(true);
     expect(hasCompositionOffset(Buffer.from([0x27, 1, 0, 0, 0]))).toBe(false);
+  });
+
+  test("DER integers are minimal (a random serial starting 0x00 once made BoringSSL reject 1 cert in ~600)", () => {
+    expect([...derInteger(Buffer.from([0x00, 0x12, 0x34]))]).toEqual([0x02, 0x02, 0x12, 0x34]);
+    expect([...derInteger(Buffer.from([0x00, 0x00, 0x92]))]).toEqual([0x02, 0x02, 0x00, 0x92]);
+    expect([...derInteger(Buffer.from([0x92]))]).toEqual([0x02, 0x02, 0x00, 0x92]);
+    expect([...derInteger(Buffer.from([0x00]))]).toEqual([0x02, 0x01, 0x00]);
   });
 
   test("the in-process certificate is a valid self-signed X.509 for loopback", () => {
