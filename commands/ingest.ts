@@ -1,7 +1,5 @@
 import { globalArgs, mutatingArgs } from "../src/cli/args.ts";
 import { defineLeaf } from "../src/cli/command.ts";
-import { parseDuration } from "../src/cli/duration.ts";
-import { usageError } from "../src/cli/errors.ts";
 import { parseBitrate, parseFps, parseResolution, type IngestOptions } from "../src/ingest/options.ts";
 
 export default defineLeaf({
@@ -33,9 +31,6 @@ export default defineLeaf({
   ],
   async handler(ctx, args) {
     const resolutionText = args.string("resolution");
-    const durationText = args.string("duration");
-    const durationMs = durationText === undefined ? undefined : parseDuration(durationText, "--duration");
-    if (durationMs !== undefined && durationMs <= 0) throw usageError("--duration must be positive");
     const opts: IngestOptions = {
       channel: args.positional("channel"),
       stage: args.string("stage"),
@@ -50,7 +45,7 @@ export default defineLeaf({
       fps: parseFps(args.string("fps") ?? "30"),
       bitrateBps: args.has("bitrate") ? parseBitrate(args.string("bitrate")!) : undefined,
       audioBitrateBps: parseBitrate(args.string("audio-bitrate") ?? "128k", "--audio-bitrate"),
-      durationMs,
+      durationMs: args.duration("duration"),
       waitLive: args.flag("wait-live"),
       dryRun: ctx.globals.dryRun,
     };

@@ -1,7 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
-import { usageError } from "../../src/cli/errors.ts";
 import { MAX_RESOLUTIONS, MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
 
 export default defineLeaf({
@@ -26,13 +24,11 @@ export default defineLeaf({
     "ivsctl channel token private-demo --key playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
   ],
   async handler(ctx, args) {
-    const ttl = args.string("ttl") ?? "1h";
-    if (/^\s*-/.test(ttl)) throw usageError(`--ttl must be positive (got "${ttl}")`);
     const opts = {
       channel: args.requiredPositional("channel"),
       keyFile: args.string("key"),
       secret: args.string("secret"),
-      ttlMs: parseDuration(ttl, "--ttl"),
+      ttlMs: args.duration("ttl") ?? 3_600_000,
       origins: args.list("origin"),
       strictOrigin: args.flag("strict-origin"),
       viewerId: args.string("viewer-id"),

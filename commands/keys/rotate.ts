@@ -1,6 +1,5 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
 import { vpRestartHook } from "../../src/vp/hooks.ts";
 
@@ -22,9 +21,8 @@ export default defineLeaf({
   ],
   async handler(ctx, args) {
     const overrides = roleOverridesFrom(args);
-    const grace = args.string("grace");
     const opts = {
-      graceMs: grace === undefined ? 24 * 3_600_000 : parseDuration(grace, "--grace"),
+      graceMs: args.duration("grace") ?? 24 * 3_600_000,
       privateKeyFile: args.string("private-key-file"),
       overrides,
       restartVps: vpRestartHook(ctx, args.bool("restart-vps"), overrides),

@@ -1,6 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
 
 export default defineLeaf({
   meta: { name: "loop", description: "Send a templated payload every interval ({{counter}}, {{time}}, {{epoch}}, {{epochMs}}, {{clock}}) until Ctrl-C" },
@@ -16,7 +15,7 @@ export default defineLeaf({
   async handler(ctx, args) {
     const opts = {
       channel: args.requiredPositional("channel"),
-      everyMs: parseDuration(args.string("every") ?? "10s", "--every"),
+      everyMs: args.duration("every") ?? 10_000,
       template: args.string("template"),
       count: args.integer("count", { min: 1 }),
       json: args.flag("json"),

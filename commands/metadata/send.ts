@@ -1,6 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { usageError } from "../../src/cli/errors.ts";
 
 export default defineLeaf({
   meta: { name: "send", description: "Send one payload per line of a file, paced at ≤ 5/s per channel, in order, one JSON line per payload" },
@@ -15,9 +14,7 @@ export default defineLeaf({
   },
   examples: ["ivsctl metadata send demo --file events.jsonl --json -o json", "ivsctl metadata send --channel a --channel b --file events.jsonl --rate 2"],
   async handler(ctx, args) {
-    const rateText = args.string("rate") ?? "5";
-    const rate = Number(rateText);
-    if (!/^\d+(\.\d+)?$/.test(rateText)) throw usageError(`--rate must be a number (got "${rateText}")`);
+    const rate = args.number("rate") ?? 5;
     const positional = args.positional("target");
     const opts = {
       channels: [...(positional ? [positional] : []), ...args.list("channel")],

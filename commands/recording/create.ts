@@ -1,15 +1,9 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseTags } from "../../src/aws/tags.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
-import { usageError } from "../../src/cli/errors.ts";
 import { parseRenditions, parseThumbnailStorage, THUMBNAIL_RESOLUTIONS } from "../../src/channel/recording-options.ts";
 
-function seconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\s*-/.test(value)) throw usageError(`${flag} must not be negative (got "${value}")`);
-  return parseDuration(value, flag) / 1000;
-}
+const secondsOf = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 export default defineLeaf({
   meta: { name: "create", description: "Create a recording configuration for an S3 bucket (--wait until ACTIVE)" },
@@ -36,11 +30,11 @@ export default defineLeaf({
       bucket: args.requiredString("bucket"),
       name: args.string("name"),
       renditions: parseRenditions(args.string("renditions")),
-      thumbnailIntervalSeconds: seconds(args.string("thumbnails"), "--thumbnails"),
+      thumbnailIntervalSeconds: secondsOf(args.duration("thumbnails")),
       disableThumbnails: args.flag("no-thumbnails"),
       thumbnailStorage: parseThumbnailStorage(args.string("thumbnail-storage")),
       thumbnailResolution: args.choice("thumbnail-resolution", THUMBNAIL_RESOLUTIONS),
-      reconnectWindowSeconds: seconds(args.string("reconnect-window"), "--reconnect-window"),
+      reconnectWindowSeconds: secondsOf(args.duration("reconnect-window")),
       tags: parseTags(args.list("tag"), ctx.env),
       wait: args.flag("wait"),
       dryRun: ctx.globals.dryRun,

@@ -1,5 +1,4 @@
 import type { FlagDefs, ParsedArgs } from "../../src/cli/args.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
 import { roleOverridesFrom } from "../../src/stack/roles.ts";
 import { DEFAULT_DURATION_MINUTES, durationMinutesOf, parseAttributes, parseCapabilities, type TokenOptions } from "../../src/tokens/participant.ts";
 
@@ -17,12 +16,12 @@ export function keySourceFrom(args: ParsedArgs) {
 
 /** `--user-id`, `--capabilities`, `--attribute k=v`, `--duration` -> checked token options. */
 export function tokenOptionsFrom(args: ParsedArgs, prefix = ""): TokenOptions {
-  const d = args.string(`${prefix}duration`);
+  const d = args.duration(`${prefix}duration`);
   return {
     userId: args.string(`${prefix}user-id`),
     capabilities: parseCapabilities(args.string(`${prefix}capabilities`), `--${prefix}capabilities`),
     attributes: parseAttributes(args.list(`${prefix}attribute`)),
-    durationMinutes: d === undefined ? DEFAULT_DURATION_MINUTES : durationMinutesOf(parseDuration(d, `--${prefix}duration`), `--${prefix}duration`),
+    durationMinutes: d === undefined ? DEFAULT_DURATION_MINUTES : durationMinutesOf(d, `--${prefix}duration`),
   };
 }
 

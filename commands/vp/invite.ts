@@ -1,7 +1,5 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { parseDuration } from "../../src/cli/duration.ts";
-import { usageError } from "../../src/cli/errors.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
 import { parseAttributes } from "../../src/tokens/participant.ts";
 import { parseEnv } from "../../src/vp/options.ts";
@@ -26,17 +24,14 @@ export default defineLeaf({
     "ivsctl vp invite arn:aws:ivs:us-west-2:123456789012:stage/AbCdEf012345 --user-id bot --attribute role=host --dry-run",
   ],
   async handler(ctx, args) {
-    const wait = args.flag("wait");
-    const timeout = args.string("timeout");
-    if (timeout !== undefined && !wait) throw usageError("--timeout applies only with --wait");
     const opts = {
       stage: args.requiredPositional("stage"),
       asset: args.string("asset"),
       userId: args.string("user-id"),
       attributes: parseAttributes(args.list("attribute")),
       env: parseEnv(args.list("env")),
-      wait,
-      timeoutMs: timeout !== undefined ? parseDuration(timeout, "--timeout") : 120_000,
+      wait: args.flag("wait"),
+      timeoutMs: args.duration("timeout"),
       force: args.flag("force"),
       overrides: roleOverridesFrom(args),
       dryRun: ctx.globals.dryRun,

@@ -40,7 +40,7 @@ export function pemFromSecretString(s: string): string {
 }
 
 /** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
-export async function loadSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
+export async function loadPlaybackSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
   if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file"), o.keyFile);
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const sm = await ctx.aws.secrets();
@@ -60,7 +60,7 @@ export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promis
   checkKeySource(o);
   if (!Number.isInteger(o.count) || o.count < 1 || o.count > MAX_TOKEN_COUNT) throw usageError(`--count must be a whole number from 1 to ${MAX_TOKEN_COUNT} (got "${o.count}")`);
   parseResourceRef(o.channel, "channel");
-  const key = o.keyFile ? await loadSigningKey(ctx, o) : undefined;
+  const key = o.keyFile ? await loadPlaybackSigningKey(ctx, o) : undefined;
 
   const ivs = await ctx.aws.ivs();
   let channelArn: string;
@@ -74,7 +74,7 @@ export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promis
   } catch (e) {
     throw toCliError(e, `signing a playback token for ${o.channel}`);
   }
-  const signingKey = key ?? (await loadSigningKey(ctx, o));
+  const signingKey = key ?? (await loadPlaybackSigningKey(ctx, o));
   if (!authorized) {
     ctx.log.warn(`channel ${channelArn} is not authorized (private): viewers can play it without a token; make it private with \`ivsctl channel update ${channelArn} --authorized\``);
   }

@@ -1,4 +1,5 @@
 import type { ArgDef } from "citty";
+import { parseDuration } from "./duration.ts";
 import { usageError } from "./errors.ts";
 
 /**
@@ -82,6 +83,26 @@ export class ParsedArgs {
     if (!ok) {
       const bounds = range.max !== undefined ? ` from ${range.min ?? "any"} to ${range.max}` : range.min !== undefined ? ` >= ${range.min}` : "";
       throw usageError(`--${name} must be a whole number${bounds} (got "${v}")`);
+    }
+    return n;
+  }
+
+  /** A duration flag ("90s", "15m", "1h30m"; a bare number is seconds) in milliseconds. Never negative. */
+  duration(name: string): number | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    if (/^\s*-/.test(v)) throw usageError(`--${name} must not be negative (got "${v}")`);
+    return parseDuration(v, `--${name}`);
+  }
+
+  /** A decimal-number flag within bounds (e.g. a rate). */
+  number(name: string, range: { min?: number; max?: number } = {}): number | undefined {
+    const v = this.string(name);
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v.trim()) || (range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+      const bounds = range.max !== undefined ? ` from ${range.min ?? 0} to ${range.max}` : "";
+      throw usageError(`--${name} must be a number${bounds} (got "${v}")`);
     }
     return n;
   }

@@ -20,6 +20,7 @@ export function checkIngestOptions(opts: IngestOptions): void {
   const targets = [opts.channel, opts.stage, opts.url].filter((t) => t !== undefined).length;
   if (targets === 0) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
+  if (opts.durationMs !== undefined && opts.durationMs <= 0) throw usageError("--duration must be positive");
   // GetIngestConfiguration takes an ARN; ingest configurations have no name lookup here.
   if (opts.ingestConfig !== undefined && parseResourceRef(opts.ingestConfig, "ingest-configuration").kind !== "arn") {
     throw usageError(`--ingest-config must be an ingest-configuration ARN (got "${opts.ingestConfig}")`);

@@ -51,7 +51,8 @@ export interface InviteOptions {
   /** Extra container environment (`--env NAME=VALUE`), never one of the contract's names. */
   env: Record<string, string>;
   wait: boolean;
-  timeoutMs: number;
+  /** How long --wait waits (default 2 minutes); only with --wait. */
+  timeoutMs?: number;
   force: boolean;
   overrides: RoleOverrides;
   dryRun: boolean;

@@ -84,7 +84,8 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   checkRoleInputs(opts.overrides, ctx.env);
   checkTokenOptions({ userId: opts.userId, attributes: opts.attributes, capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: DEFAULT_DURATION_MINUTES });
   checkAsset(opts.asset);
-  if (opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
+  if (opts.timeoutMs !== undefined && !opts.wait) throw usageError("--timeout applies only with --wait");
+  if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
 
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
@@ -118,7 +119,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   ctx.log.success(`started VP task ${taskId(task.taskArn!)} on stage ${stage.name || stage.arn} (participant ${token.participantId})`);
 
   let state: string | undefined;
-  if (opts.wait) ({ task, state } = await waitForVp(ctx, ecs, target.cluster, task, stage.arn, token.participantId, opts.timeoutMs));
+  if (opts.wait) ({ task, state } = await waitForVp(ctx, ecs, target.cluster, task, stage.arn, token.participantId, opts.timeoutMs ?? 120_000));
   const vp = toVpTask(task);
   ctx.out.result(
     { stageArn: stage.arn, participantId: token.participantId, tokenSource: token.source, participantState: state ?? null, task: taskJson(vp), cluster: target.cluster },

@@ -216,7 +216,7 @@ describe("channel token", () => {
 
   const bad: [string, string[], string][] = [
     ["zero --ttl", ["--ttl", "0s"], "error: --ttl must be positive (got 0s)\n"],
-    ["negative --ttl", ["--ttl", "-5m"], 'error: --ttl must be positive (got "-5m")\n'],
+    ["negative --ttl", ["--ttl", "-5m"], 'error: --ttl must not be negative (got "-5m")\n'],
     ["a non-URL origin", ["--origin", "example.com"], 'error: --origin must be an origin such as https://example.com or https://*.example.com (got "example.com")\n'],
     ["an origin with a path", ["--origin", "https://example.com/page"], 'error: --origin must be an origin such as https://example.com or https://*.example.com (got "https://example.com/page")\n'],
     [

@@ -66,6 +66,15 @@ describe("strict argument parsing", () => {
     ]) expect(usage(() => parseArgv(["x", `--name=${v}`], defs).integer("name", { min: 1, max: 100 })).message).toBe(msg!);
     expect(usage(() => parseArgv(["x", "--name=-1"], defs).integer("name", { min: 0 })).message).toBe('--name must be a whole number >= 0 (got "-1")');
   });
+  test("duration() and number(): the one way flags become milliseconds and decimals", () => {
+    expect(parseArgv(["x", "--name", "1h30m"], defs).duration("name")).toBe(5_400_000);
+    expect(parseArgv(["x"], defs).duration("name")).toBeUndefined();
+    expect(usage(() => parseArgv(["x", "--name=-5m"], defs).duration("name")).message).toBe('--name must not be negative (got "-5m")');
+    expect(usage(() => parseArgv(["x", "--name", "soon"], defs).duration("name")).message).toBe('--name must be a duration like 30s, 15m, 12h or 1h30m (got "soon")');
+    expect(parseArgv(["x", "--name", "2.5"], defs).number("name", { min: 0, max: 5 })).toBe(2.5);
+    expect(usage(() => parseArgv(["x", "--name", "6"], defs).number("name", { min: 0, max: 5 })).message).toBe('--name must be a number from 0 to 5 (got "6")');
+    expect(usage(() => parseArgv(["x", "--name", "fast"], defs).number("name")).message).toBe('--name must be a number (got "fast")');
+  });
   test("choice() is case-insensitive and canonicalises", () => {
     const a = parseArgv(["x", "--name", "basic"], defs);
     expect(a.choice("name", ["BASIC", "STANDARD"] as const)).toBe("BASIC");
