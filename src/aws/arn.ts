@@ -20,4 +20,3 @@ export function formatArn(a: Arn): string {
   return `arn:${a.partition}:${a.service}:${a.region}:${a.account}:${a.resourceType}/${a.resourceId}`;
 }
 
-export const looksLikeArn = (value: string): boolean => value.startsWith("arn:");

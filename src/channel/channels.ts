@@ -17,7 +17,7 @@ import { printDryRun } from "../cli/dry-run.ts";
 import { toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { checkChannelSettings, toChannelRequest, type CreateChannelOptions, type UpdateChannelOptions } from "./options.ts";
-import { rtmpsIngestUrl } from "./urls.ts";
+import { rtmpIngestUrl, rtmpsIngestUrl, srtIngestUrl } from "./urls.ts";
 
 /** ARN, id or name -> channel ARN. The form is checked before any call. */
 export async function resolveChannelArn(ivs: IvsClient, ref: string): Promise<string> {
@@ -46,7 +46,11 @@ export function channelView(c: Channel, streamKey?: StreamKey, title?: string): 
     ["Ingest (RTMPS)", c.ingestEndpoint ? rtmpsIngestUrl(c.ingestEndpoint) : undefined],
     ["Playback URL", c.playbackUrl],
   ];
-  if (streamKey?.value) fields.push(["Stream key", streamKey.value], ["Stream URL", rtmpsIngestUrl(c.ingestEndpoint ?? "", streamKey.value)]);
+  if (streamKey?.value) {
+    fields.push(["Stream key", streamKey.value], ["Stream URL", rtmpsIngestUrl(c.ingestEndpoint ?? "", streamKey.value)]);
+    if (c.insecureIngest) fields.push(["Stream URL (RTMP)", rtmpIngestUrl(c.ingestEndpoint ?? "", streamKey.value)]);
+    if (c.srt?.endpoint && c.srt.passphrase) fields.push(["Stream URL (SRT)", srtIngestUrl(c.srt.endpoint, streamKey.value, c.srt.passphrase)]);
+  }
   const tags = Object.entries(c.tags ?? {});
   if (tags.length) fields.push(["Tags", tags.map(([k, v]) => `${k}=${v}`).join(", ")]);
   return { kind: "record", title, fields };

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { CliError, toCliError, usageError } from "../cli/errors.ts";
+import { CliError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { redactString } from "../cli/redact.ts";
 import { rtmpsIngestUrl } from "../channel/urls.ts";
@@ -72,10 +72,10 @@ async function channelTarget(ctx: Context, opts: IngestOptions, key: string | un
     if (key === undefined) {
       const { streamKeys } = await ivs.send(new ListStreamKeysCommand({ channelArn: arn }));
       const keyArn = streamKeys?.[0]?.arn;
-      if (!keyArn) throw usageError(`channel ${arn} has no stream key`, "create one (ivsctl stream-key create) or pass --stream-key-file");
+      if (!keyArn) throw notFoundError(`channel ${arn} has no stream key`, "create one (ivsctl stream-key create) or pass --stream-key-file");
       const { streamKey } = await ivs.send(new GetStreamKeyCommand({ arn: keyArn }));
       key = streamKey?.value;
-      if (!key) throw usageError(`could not read the stream key of ${arn}`, "pass --stream-key-file");
+      if (!key) throw notFoundError(`could not read the stream key of ${arn}`, "pass --stream-key-file");
     }
     const waitLive = async () =>
       ivs.send(new GetStreamCommand({ channelArn: arn })).then(

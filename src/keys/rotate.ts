@@ -221,7 +221,8 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
         failures.push(`${u.what}: ${toCliError(ue).message}`);
       }
     }
-    for (let i = stepIndex - 1; i >= 1; i--) if (steps[i]!.status === "done") steps[i]!.status = "rolled back";
+    // Only claim a rollback when every undo succeeded; otherwise the message names what is left.
+    if (failures.length === 0) for (let i = stepIndex - 1; i >= 1; i--) if (steps[i]!.status === "done") steps[i]!.status = "rolled back";
     const err = toCliError(e, `keys rotate: step ${stepIndex + 1} (${STEP_NAMES[stepIndex]})`);
     const tail = failures.length
       ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}`

@@ -35,7 +35,13 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
   try {
     server = await startLocalServer({ port: opts.port, ingestPort: opts.ingestPort, statePath, env: ctx.env });
   } catch (e) {
-    throw new CliError(`cannot start the emulator on port ${opts.port}: ${(e as Error).message}`, { exitCode: ExitCode.Config, code: "PortInUse", hint: "choose another --port (0 picks a free one)" });
+    const message = (e as Error).message;
+    const inUse = /EADDRINUSE|address already in use|port .* in use/i.test(message);
+    throw new CliError(`cannot start the emulator on port ${opts.port}: ${message}`, {
+      exitCode: ExitCode.Config,
+      code: inUse ? "PortInUse" : "StartFailed",
+      hint: inUse ? "choose another --port (0 picks a free one)" : `check --state ${statePath}`,
+    });
   }
   ctx.log.info(`ivsctl local listening on ${server.url} (state: ${statePath}); Ctrl-C stops it`);
   ctx.out.line({ endpoint: server.url, pid: process.pid, statePath, ingest: server.world.ingestHost }, server.url);
@@ -62,7 +68,10 @@ async function startDetached(ctx: Context, opts: StartOptions, statePath: string
   });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buf = "";
-    const timer = setTimeout(() => reject(configError("the emulator did not start within 10 s")), 10_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM"); // do not leave a half-started emulator behind
+      reject(configError("the emulator did not start within 10 s"));
+    }, 10_000);
     child.stdout!.on("data", (d: Buffer) => {
       buf += d.toString();
       const line = buf.split("\n").find((l) => l.startsWith("{"));

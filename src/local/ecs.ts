@@ -507,4 +507,3 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
 }
 
 /** The emulator's ECS, without a stage link (server.ts builds the linked one). */
-export const ecsService: EmulatedService = createEcsService();

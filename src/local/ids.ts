@@ -13,7 +13,6 @@ export function randomId(length = 12, alphabet = ALNUM): string {
   return s;
 }
 
-export const randomHex = (length: number) => randomBytes(Math.ceil(length / 2)).toString("hex").slice(0, length);
 
 export function arnFor(service: string, region: string, resourceType: string, resourceId: string, account = LOCAL_ACCOUNT): string {
   return formatArn({ partition: "aws", service, region, account, resourceType, resourceId });

@@ -18,11 +18,6 @@ export interface ResolvedRole {
   from?: string;
 }
 
-export interface StackSnapshot {
-  outputs: StackOutput[];
-  resources: StackResourceSummary[];
-}
-
 export class StackResolver {
   private outputsPromise?: Promise<StackOutput[]>;
   private resourcesPromise?: Promise<StackResourceSummary[]>;
