@@ -3,7 +3,8 @@
  * flag, then environment, then stack output (key, or `::Key` export suffix), then stack resource
  * by type. One DescribeStacks and one ListStackResources per invocation, at most.
  */
-import { DescribeStacksCommand, paginateListStackResources, type CloudFormationClient, type Output as StackOutput, type StackResourceSummary } from "@aws-sdk/client-cloudformation";
+import { DescribeStacksCommand, paginateListStackResources, type CloudFormationClient, type Output as StackOutput, type Stack, type StackResourceSummary } from "@aws-sdk/client-cloudformation";
+import type { FactCache } from "../aws/cache.ts";
 import { configError, toCliError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 import { ROLE_NAMES, ROLE_SPECS, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
@@ -19,7 +20,7 @@ export interface ResolvedRole {
 }
 
 export class StackResolver {
-  private outputsPromise?: Promise<StackOutput[]>;
+  private stackPromise?: Promise<Stack | undefined>;
   private resourcesPromise?: Promise<StackResourceSummary[]>;
   private readonly resolved = new Map<RoleName, ResolvedRole>();
 
@@ -28,23 +29,32 @@ export class StackResolver {
     private readonly cfn: () => Promise<CloudFormationClient>,
     private readonly overrides: RoleOverrides,
     private readonly env: Env,
+    /** Resources of a stack version, across invocations (see src/aws/cache.ts). */
+    private readonly cache?: FactCache,
   ) {}
 
   get name(): string | undefined {
     return this.stackName;
   }
 
-  outputs(): Promise<StackOutput[]> {
-    return (this.outputsPromise ??= this.withStack(async (cfn, stack) => {
-      const res = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-      return res.Stacks?.[0]?.Outputs ?? [];
-    }));
+  private stack(): Promise<Stack | undefined> {
+    return (this.stackPromise ??= this.withStack(async (cfn, stack) => (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]));
+  }
+
+  async outputs(): Promise<StackOutput[]> {
+    return (await this.stack())?.Outputs ?? [];
   }
 
   resources(): Promise<StackResourceSummary[]> {
     return (this.resourcesPromise ??= this.withStack(async (cfn, stack) => {
+      // A stack version's resources never change: any update moves LastUpdatedTime.
+      const s = await this.stack();
+      const version = s?.StackId ? `${s.StackId}@${new Date(s.LastUpdatedTime ?? s.CreationTime ?? 0).toISOString()}` : undefined;
+      const cached = version ? this.cache?.get<StackResourceSummary[]>(`stack-resources:${version}`) : undefined;
+      if (cached) return cached;
       const all: StackResourceSummary[] = [];
       for await (const page of paginateListStackResources({ client: cfn }, { StackName: stack })) all.push(...(page.StackResourceSummaries ?? []));
+      if (version) this.cache?.set(`stack-resources:${version}`, all.map(({ LogicalResourceId, PhysicalResourceId, ResourceType }) => ({ LogicalResourceId, PhysicalResourceId, ResourceType })));
       return all;
     }));
   }

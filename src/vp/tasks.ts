@@ -17,6 +17,7 @@ import { ExitCode } from "../cli/exit-codes.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import type { RoleName } from "../stack/roles.ts";
 import { checkResolvedRole, STARTED_BY_PREFIX, VP_ENV, VP_TAG } from "./options.ts";
+import type { FactCache } from "../aws/cache.ts";
 
 /** Where VP tasks run. */
 export interface VpTarget {
@@ -65,12 +66,18 @@ export async function resolveTarget(resolver: StackResolver): Promise<VpTarget> 
 }
 
 /** The container that receives the VP environment: the role, else the task definition's first. */
-export async function containerNameOf(ecs: ECSClient, target: VpTarget): Promise<string> {
+export async function containerNameOf(ecs: ECSClient, target: VpTarget, cache?: FactCache): Promise<string> {
   if (target.containerName) return target.containerName;
+  // A task definition revision is immutable: its container name can be remembered (full ARNs only,
+  // which name the account and region; a bare family means "latest" and is always asked).
+  const key = /^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/.+:\d+$/.test(target.taskDefinition) ? `task-definition-container:${target.taskDefinition}` : undefined;
+  const cached = key ? cache?.get<string>(key) : undefined;
+  if (cached) return cached;
   try {
     const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: target.taskDefinition }));
     const name = taskDefinition?.containerDefinitions?.[0]?.name;
     if (!name) throw configError(`task definition ${target.taskDefinition} has no containers`);
+    if (key) cache?.set(key, name);
     return name;
   } catch (e) {
     throw ecsError(e, `reading task definition ${target.taskDefinition}`);

@@ -16,6 +16,7 @@ import { checkAsset, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, 
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
+import { factCache } from "../aws/cache.ts";
 
 const TOKEN_PLACEHOLDER = "<minted when the task is run>";
 
@@ -99,7 +100,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   stageP.catch(() => undefined); // awaited below: the stack's errors (exit 3) are reported first
   const target = await targetP;
   const stage = await stageP;
-  const [container, active] = await Promise.all([containerNameOf(ecs, target), opts.force ? undefined : (earlyActive ?? activeP(stage.arn))]);
+  const [container, active] = await Promise.all([containerNameOf(ecs, target, factCache(ctx.env)), opts.force ? undefined : (earlyActive ?? activeP(stage.arn))]);
 
   if (active) {
     if (active.arns.length > 0) {
@@ -270,7 +271,7 @@ export async function restartVpTasks(ctx: Context, resolver: StackResolver): Pro
     const attributes = env[VP_ENV.attributes] ? (JSON.parse(env[VP_ENV.attributes]!) as Record<string, string>) : undefined;
     const who = { asset: env[VP_ENV.asset] || undefined, userId: env[VP_ENV.userId], attributes };
     const extra = Object.fromEntries(Object.entries(env).filter(([k]) => !(Object.values(VP_ENV) as string[]).includes(k)));
-    const container = old.overrides?.containerOverrides?.[0]?.name ?? (await containerNameOf(ecs, target));
+    const container = old.overrides?.containerOverrides?.[0]?.name ?? (await containerNameOf(ecs, target, factCache(ctx.env)));
     const token = await mintVpToken(ctx, resolver, stage, who);
     await runVpTask(ecs, { ...runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, extra)), taskDefinition: old.taskDefinitionArn ?? target.taskDefinition });
     await stopAndDisconnect(ctx, ecs, cluster, [vp], "restarted by ivsctl (participant-token key rotated)");

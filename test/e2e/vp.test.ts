@@ -156,7 +156,8 @@ describe("vp against ivsctl local", () => {
   test("one invite: one DescribeStacks and one ListStackResources; every AWS call counted", async () => {
     const stageArn = await createStage("vp-count");
     await resetRequests();
-    const r = await local.run(["vp", "invite", stageArn, ...STACK]);
+    // Without the cross-invocation cache, to see the per-invocation bound itself.
+    const r = await local.run(["vp", "invite", stageArn, ...STACK], { env: { IVSCTL_NO_CACHE: "1" } });
     expect(r.code).toBe(0);
     const counts = await requests();
     expect(counts["cloudformation:DescribeStacks"]).toBe(1);
@@ -164,7 +165,7 @@ describe("vp against ivsctl local", () => {
     expect(counts["ecs:RunTask"]).toBe(1);
     process.stderr.write(`vp invite AWS calls: ${total(counts)} ${JSON.stringify(counts)}\n`);
     await resetRequests();
-    await local.run(["vp", "list", ...STACK]);
+    await local.run(["vp", "list", ...STACK], { env: { IVSCTL_NO_CACHE: "1" } });
     const listCounts = await requests();
     expect(listCounts["cloudformation:DescribeStacks"]).toBe(1);
     expect(listCounts["cloudformation:ListStackResources"]).toBe(1);
@@ -232,6 +233,23 @@ describe("vp with the stack's signing key (after `ivsctl keys rotate`)", () => {
     await untilListed("vp-signed", replacement.taskArn, "RUNNING");
     for (let i = 0; i < 100 && (await participantState(stageArn, replacement.participantId)) !== "CONNECTED"; i++) await Bun.sleep(50);
     expect(await participantState(stageArn, replacement.participantId)).toBe("CONNECTED");
+  });
+
+  test("with the stack's key and a warm cache, an invite costs 5 AWS calls, resolution and token included", async () => {
+    const stageArn = await createStage("vp-five");
+    await local.run(["vp", "invite", await createStage("vp-warm"), ...STACK]); // warms the stack-version and task-definition cache
+    await resetRequests();
+    const r = await local.run(["vp", "invite", stageArn, ...STACK, "-o", "json"]);
+    expect(r.code).toBe(0);
+    expect(json(r).tokenSource).toBe("self-signed");
+    const counts = await requests();
+    expect(counts).toEqual({
+      "cloudformation:DescribeStacks": 1,
+      "secretsmanager:GetSecretValue": 1,
+      "ivs-realtime:GetStage": 1,
+      "ecs:ListTasks": 1,
+      "ecs:RunTask": 1,
+    });
   });
 });
 
