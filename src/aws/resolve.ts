@@ -1,5 +1,5 @@
 import { usageError, notFoundError } from "../cli/errors.ts";
-import { parseArn } from "./arn.ts";
+import { parseArn } from "../contract/arn.ts";
 
 /** IVS resource names: letters, digits, - and _, at most 128 (the same rule for every IVS resource). */
 export function checkResourceName(name: string | undefined, flag = "--name"): void {

@@ -14,7 +14,7 @@ import {
   type StreamKey,
   type StreamKeySummary,
 } from "@aws-sdk/client-ivs";
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";

@@ -22,14 +22,14 @@
  * the container exit that long after RUNNING, with IVSCTL_LOCAL_EXIT_CODE (default 1).
  */
 import { randomBytes } from "node:crypto";
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { ServiceError } from "./errors.ts";
 import { paginate } from "./ids.ts";
 import { SEED_KIND } from "./seed.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
-import { VP_ENV } from "../vp/options.ts";
+import { VP_ENV } from "../contract/vp-env.ts";
 
 export const ECS_KIND = {
   cluster: SEED_KIND.ecsCluster,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { formatArn } from "../aws/arn.ts";
+import { formatArn } from "../contract/arn.ts";
 
 export const LOCAL_ACCOUNT = "123456789012";
 

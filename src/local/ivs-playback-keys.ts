@@ -5,7 +5,7 @@
  * (MD5 of the DER public key, colon-separated hex); AWS documents it only as "key-pair identifier".
  */
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { conflict, notFound, quotaExceeded, validation } from "./errors.ts";
 import { KIND } from "./ivs.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";

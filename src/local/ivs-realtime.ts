@@ -9,7 +9,7 @@
  * unexpired, and name this stage in `resource`.
  */
 import { createHash, createPublicKey, randomBytes } from "node:crypto";
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { splitCompactJws, verifyEs384 } from "../tokens/participant.ts";
 import { conflict, notFound, quotaExceeded, validation } from "./errors.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";

@@ -1,5 +1,5 @@
 /** Amazon IVS (low-latency) in the emulator: channels, their stream keys, and tags. */
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { conflict, notFound, validation } from "./errors.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";

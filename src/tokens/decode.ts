@@ -4,7 +4,7 @@
  * may fetch a real-time public key by ARN (IVS never returns playback public keys).
  */
 import type { KeyObject } from "node:crypto";
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";

@@ -2,32 +2,14 @@
  * Virtual participants: the names ivsctl and the VP container agree on, and the input checks that
  * run before any AWS call. Pure: no SDK (the emulator imports the environment contract too).
  */
-import { parseArn } from "../aws/arn.ts";
+import { parseArn } from "../contract/arn.ts";
 import { isArnOf } from "../aws/resolve.ts";
 import { usageError, configError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 import { ROLE_SPECS, type RoleName, type RoleOverrides } from "../stack/roles.ts";
 
-/**
- * The VP container environment contract (README "Virtual participants"). ivsctl sets these as
- * container overrides on RunTask; the container reads them.
- */
-export const VP_ENV = {
-  /** ARN of the stage to join. */
-  stageArn: "STAGE_ARN",
-  /** Participant token (PUBLISH and SUBSCRIBE). A bearer secret: never printed by ivsctl. */
-  token: "PARTICIPANT_TOKEN",
-  /** The participant id the token carries (its `jti` when self-signed). */
-  participantId: "PARTICIPANT_ID",
-  /** The stage's WHIP endpoint (`endpoints.whip`). */
-  whipUrl: "WHIP_URL",
-  /** Video asset to publish (name in the stack's assets bucket); empty: none. */
-  asset: "ASSET_NAME",
-  /** The token's user id, when one was given. */
-  userId: "PARTICIPANT_USER_ID",
-  /** The token's attributes as a JSON object, when some were given. */
-  attributes: "PARTICIPANT_ATTRIBUTES",
-} as const;
+export { VP_ENV } from "../contract/vp-env.ts";
+import { VP_ENV } from "../contract/vp-env.ts";
 
 const CONTRACT_NAMES = new Set<string>(Object.values(VP_ENV));
 

@@ -6,7 +6,7 @@ import { expectUsageError } from "../helpers/assert.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { redactSecrets, redactString } from "../../src/cli/redact.ts";
 import { parseDuration, formatDuration } from "../../src/cli/duration.ts";
-import { parseArn } from "../../src/aws/arn.ts";
+import { parseArn } from "../../src/contract/arn.ts";
 import { parseTags } from "../../src/aws/tags.ts";
 import { parseResourceRef } from "../../src/aws/resolve.ts";
 import { Output } from "../../src/cli/output.ts";

@@ -1,4 +1,4 @@
-/** The one ARN parser: arn:partition:service:region:account:resource-type/resource-id. */
+/** The one ARN parser: arn:partition:service:region:account:resource-type/resource-id. A contract fact shared by the client and the emulator (both must agree on the format). */
 export interface Arn {
   partition: string;
   service: string;
