@@ -29,9 +29,9 @@ export default defineLeaf({
     "ivsctl ingest --url rtmps://live.example.com/app --stream-key-file key.txt",
     "ivsctl ingest demo --dry-run",
   ],
-  async handler(ctx, args) {
+  options: (args): IngestOptions => {
     const resolutionText = args.string("resolution");
-    const opts: IngestOptions = {
+    return {
       channel: args.positional("channel"),
       stage: args.string("stage"),
       ingestConfig: args.string("ingest-config"),
@@ -47,9 +47,7 @@ export default defineLeaf({
       audioBitrateBps: parseBitrate(args.string("audio-bitrate") ?? "128k", "--audio-bitrate"),
       durationMs: args.duration("duration"),
       waitLive: args.flag("wait-live"),
-      dryRun: ctx.globals.dryRun,
     };
-    const { runIngest } = await import("../src/ingest/ingest.ts");
-    await runIngest(ctx, opts);
   },
+  run: () => import("../src/ingest/ingest.ts").then((m) => m.runIngest),
 });

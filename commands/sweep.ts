@@ -10,9 +10,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl sweep --tag ivsctl:e2e=run-1234 --dry-run", "ivsctl sweep --tag ivsctl:e2e=run-1234 --yes"],
-  async handler(ctx, args) {
-    const opts = { tags: parseTags(args.list("tag"), {}) ?? {}, dryRun: ctx.globals.dryRun };
-    const { sweep } = await import("../src/sweep/sweep.ts");
-    await sweep(ctx, opts);
-  },
+  options: (args) => ({ tags: parseTags(args.list("tag"), {}) ?? {} }),
+  run: () => import("../src/sweep/sweep.ts").then((m) => m.sweep),
 });

@@ -2,12 +2,13 @@ import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseTags } from "../../src/aws/tags.ts";
 import { channelSettingArgs, channelSettingsFrom } from "./settings.ts";
+import { tagArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "create", description: "Create a channel; prints its ingest URL, playback URL and (redacted) stream key" },
   args: {
     ...channelSettingArgs,
-    tag: { type: "string", description: "Tag as key=value", valueHint: "k=v", repeatable: true },
+    ...tagArg,
     ...mutatingArgs,
     ...globalArgs,
   },
@@ -16,9 +17,6 @@ export default defineLeaf({
     "ivsctl channel create --name private --authorized --type ADVANCED_HD --preset CONSTRAINED_BANDWIDTH_DELIVERY",
     "ivsctl channel create --name multi --multitrack ALLOW --max-resolution HD --container-format FRAGMENTED_MP4",
   ],
-  async handler(ctx, args) {
-    const opts = { ...channelSettingsFrom(args), tags: parseTags(args.list("tag"), ctx.env), dryRun: ctx.globals.dryRun };
-    const { createChannel } = await import("../../src/channel/channels.ts");
-    await createChannel(ctx, opts);
-  },
+  options: (args, env) => ({ ...channelSettingsFrom(args), tags: parseTags(args.list("tag"), env) }),
+  run: () => import("../../src/channel/channels.ts").then((m) => m.createChannel),
 });

@@ -9,9 +9,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl channel list", "ivsctl channel list -o json | jq '.channels | length'"],
-  async handler(ctx, args) {
-    const opts = { nameFilter: args.string("name-filter"), recordingConfigurationArn: args.string("recording-config") };
-    const { listChannels } = await import("../../src/channel/channels.ts");
-    await listChannels(ctx, opts);
-  },
+  options: (args) => ({ nameFilter: args.string("name-filter"), recordingConfigurationArn: args.string("recording-config") }),
+  run: () => import("../../src/channel/channels.ts").then((m) => m.listChannels),
 });

@@ -1,11 +1,12 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { MAX_RESOLUTIONS, MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
+import { channelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
   args: {
-    channel: { type: "positional", description: "Channel ARN, id or name" },
+    ...channelArg,
     key: { type: "string", description: "Private key PEM file (P-384)", valueHint: "file" },
     secret: { type: "string", description: "Secrets Manager secret holding the private key PEM", valueHint: "id" },
     ttl: { type: "string", description: "Lifetime of the token (exp = now + ttl, in seconds)", valueHint: "1h", default: "1h" },
@@ -23,21 +24,18 @@ export default defineLeaf({
     "ivsctl channel token private-demo --secret ivs/playback-key --origin https://example.com --strict-origin",
     "ivsctl channel token private-demo --key playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
   ],
-  async handler(ctx, args) {
-    const opts = {
-      channel: args.requiredPositional("channel"),
-      keyFile: args.string("key"),
-      secret: args.string("secret"),
-      ttlMs: args.duration("ttl") ?? 3_600_000,
-      origins: args.list("origin"),
-      strictOrigin: args.flag("strict-origin"),
-      viewerId: args.string("viewer-id"),
-      viewerSessionVersion: args.integer("viewer-session-version", { min: 0 }),
-      singleUse: args.flag("single-use"),
-      maxResolution: args.choice("max-resolution", MAX_RESOLUTIONS),
-      count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }) ?? 1,
-    };
-    const { channelToken } = await import("../../src/channel/playback-token.ts");
-    await channelToken(ctx, opts);
-  },
+  options: (args) => ({
+    channel: args.requiredPositional("channel"),
+    keyFile: args.string("key"),
+    secret: args.string("secret"),
+    ttlMs: args.duration("ttl") ?? 3_600_000,
+    origins: args.list("origin"),
+    strictOrigin: args.flag("strict-origin"),
+    viewerId: args.string("viewer-id"),
+    viewerSessionVersion: args.integer("viewer-session-version", { min: 0 }),
+    singleUse: args.flag("single-use"),
+    maxResolution: args.choice("max-resolution", MAX_RESOLUTIONS),
+    count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }) ?? 1,
+  }),
+  run: () => import("../../src/channel/playback-token.ts").then((m) => m.channelToken),
 });

@@ -1,25 +1,22 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { channelSettingArgs, channelSettingsFrom } from "./settings.ts";
+import { channelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "update", description: "Change a channel's settings (refused by IVS while it is live)" },
   args: {
-    channel: { type: "positional", description: "Channel ARN, id or name" },
+    ...channelArg,
     ...channelSettingArgs,
     "no-multitrack": { type: "boolean", description: "Turn multitrack input off" },
     ...mutatingArgs,
     ...globalArgs,
   },
   examples: ["ivsctl channel update demo --latency NORMAL", "ivsctl channel update demo --type ADVANCED_SD --preset HIGHER_BANDWIDTH_DELIVERY"],
-  async handler(ctx, args) {
-    const opts = {
-      channel: args.requiredPositional("channel"),
-      ...channelSettingsFrom(args),
-      disableMultitrack: args.flag("no-multitrack"),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { updateChannel } = await import("../../src/channel/channels.ts");
-    await updateChannel(ctx, opts);
-  },
+  options: (args) => ({
+    channel: args.requiredPositional("channel"),
+    ...channelSettingsFrom(args),
+    disableMultitrack: args.flag("no-multitrack"),
+  }),
+  run: () => import("../../src/channel/channels.ts").then((m) => m.updateChannel),
 });

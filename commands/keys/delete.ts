@@ -1,7 +1,7 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { roleOverridesFrom } from "../../src/stack/roles.ts";
-import { keySecretArg } from "./flags.ts";
+import { keySecretArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "delete", description: "Delete a public key: tokens it signed stop working (refuses the stack's current key without --force)" },
@@ -13,9 +13,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl keys delete arn:aws:ivs:us-west-2:123456789012:public-key/AbCdEf012345 --yes"],
-  async handler(ctx, args) {
-    const opts = { arn: args.requiredPositional("arn"), force: args.flag("force"), dryRun: ctx.globals.dryRun, overrides: roleOverridesFrom(args) };
-    const { deleteKey } = await import("../../src/keys/keys.ts");
-    await deleteKey(ctx, opts);
-  },
+  options: (args) => ({ arn: args.requiredPositional("arn"), force: args.flag("force"), overrides: roleOverridesFrom(args) }),
+  run: () => import("../../src/keys/keys.ts").then((m) => m.deleteKey),
 });

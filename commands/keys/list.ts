@@ -1,14 +1,12 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { roleOverridesFrom } from "../../src/stack/roles.ts";
-import { keySecretArg } from "./flags.ts";
+import { keySecretArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "list", description: "Imported public keys: which is current for the stack, when each was imported, grace periods" },
   args: { ...keySecretArg, ...globalArgs },
   examples: ["ivsctl keys list", "ivsctl keys list --stack my-vp-stack -o json | jq -r .currentPublicKeyArn"],
-  async handler(ctx, args) {
-    const { listKeys } = await import("../../src/keys/keys.ts");
-    await listKeys(ctx, { overrides: roleOverridesFrom(args) });
-  },
+  options: (args) => ({ overrides: roleOverridesFrom(args) }),
+  run: () => import("../../src/keys/keys.ts").then((m) => m.listKeys),
 });

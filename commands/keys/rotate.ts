@@ -1,7 +1,6 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
-import { vpRestartHook } from "../../src/vp/hooks.ts";
 
 export default defineLeaf({
   meta: { name: "rotate", description: "Rotate the signing key: import, store, switch, retire the old key after a grace period, restart VPs; rolls back on failure" },
@@ -19,16 +18,11 @@ export default defineLeaf({
     "ivsctl keys rotate --stack my-vp-stack --grace 0s --no-restart-vps",
     "ivsctl keys rotate --private-key-file ./signing.pem",
   ],
-  async handler(ctx, args) {
-    const overrides = roleOverridesFrom(args);
-    const opts = {
-      graceMs: args.duration("grace") ?? 24 * 3_600_000,
-      privateKeyFile: args.string("private-key-file"),
-      overrides,
-      restartVps: vpRestartHook(ctx, args.bool("restart-vps"), overrides),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { rotateKeys } = await import("../../src/keys/rotate.ts");
-    await rotateKeys(ctx, opts);
-  },
+  options: (args) => ({
+    graceMs: args.duration("grace") ?? 24 * 3_600_000,
+    privateKeyFile: args.string("private-key-file"),
+    overrides: roleOverridesFrom(args),
+    restartVps: args.bool("restart-vps"),
+  }),
+  run: () => import("../../src/keys/rotate.ts").then((m) => m.rotateKeys),
 });

@@ -11,10 +11,9 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl local start --detach", "ivsctl local start --port 0 --state :memory:"],
-  async handler(ctx, args) {
+  options: (args) => {
     const port = { min: 0, max: 65535 };
-    const opts = { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
-    const { startLocal } = await import("../../src/local/daemon.ts");
-    await startLocal(ctx, opts);
+    return { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
   },
+  run: () => import("../../src/local/daemon.ts").then((m) => m.startLocal),
 });

@@ -1,11 +1,9 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, noOptions } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "status", description: "Say whether the emulator answers, and where" },
   args: { ...globalArgs },
-  async handler(ctx) {
-    const { localStatus } = await import("../../src/local/daemon.ts");
-    await localStatus(ctx);
-  },
+  options: noOptions,
+  run: () => import("../../src/local/daemon.ts").then((m) => m.localStatus),
 });

@@ -1,11 +1,9 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, noOptions } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "stop", description: "Stop a detached emulator" },
   args: { ...globalArgs },
-  async handler(ctx) {
-    const { stopLocal } = await import("../../src/local/daemon.ts");
-    await stopLocal(ctx);
-  },
+  options: noOptions,
+  run: () => import("../../src/local/daemon.ts").then((m) => m.stopLocal),
 });

@@ -1,18 +1,16 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
+import { channelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "put", description: "Put one timed metadata payload (≤ 1024 UTF-8 bytes) into a live channel" },
   args: {
-    channel: { type: "positional", description: "Channel ARN, id or name" },
+    ...channelArg,
     payload: { type: "positional", description: "DATA, @file, or - for stdin" },
     json: { type: "boolean", description: "Check that the payload is valid JSON before sending" },
     ...globalArgs,
   },
   examples: ["ivsctl metadata put demo 'hello viewers'", "ivsctl metadata put demo @question.json --json", "echo '{\"n\":1}' | ivsctl metadata put demo - --json"],
-  async handler(ctx, args) {
-    const opts = { channel: args.requiredPositional("channel"), payload: args.positional("payload"), json: args.flag("json") };
-    const { putMetadata } = await import("../../src/metadata/metadata.ts");
-    await putMetadata(ctx, opts);
-  },
+  options: (args) => ({ channel: args.requiredPositional("channel"), payload: args.positional("payload"), json: args.flag("json") }),
+  run: () => import("../../src/metadata/metadata.ts").then((m) => m.putMetadata),
 });

@@ -13,17 +13,15 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl metadata send demo --file events.jsonl --json -o json", "ivsctl metadata send --channel a --channel b --file events.jsonl --rate 2"],
-  async handler(ctx, args) {
-    const rate = args.number("rate") ?? 5;
+  options: (args) => {
     const positional = args.positional("target");
-    const opts = {
+    return {
       channels: [...(positional ? [positional] : []), ...args.list("channel")],
       channelsFile: args.string("channels-file"),
       file: args.requiredString("file"),
-      rate,
+      rate: args.number("rate") ?? 5,
       json: args.flag("json"),
     };
-    const { sendMetadata } = await import("../../src/metadata/metadata.ts");
-    await sendMetadata(ctx, opts);
   },
+  run: () => import("../../src/metadata/metadata.ts").then((m) => m.sendMetadata),
 });

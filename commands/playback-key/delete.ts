@@ -9,9 +9,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl playback-key delete web --yes"],
-  async handler(ctx, args) {
-    const opts = { key: args.requiredPositional("key"), dryRun: ctx.globals.dryRun };
-    const { deletePlaybackKey } = await import("../../src/channel/playback-keys.ts");
-    await deletePlaybackKey(ctx, opts);
-  },
+  options: (args) => ({ key: args.requiredPositional("key") }),
+  run: () => import("../../src/channel/playback-keys.ts").then((m) => m.deletePlaybackKey),
 });

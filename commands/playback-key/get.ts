@@ -1,5 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, positionalOption } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "get", description: "Show a playback key pair (ARN, name, fingerprint; IVS never returns key material)" },
@@ -8,9 +8,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl playback-key get web"],
-  async handler(ctx, args) {
-    const key = args.requiredPositional("key");
-    const { getPlaybackKey } = await import("../../src/channel/playback-keys.ts");
-    await getPlaybackKey(ctx, key);
-  },
+  options: positionalOption("key"),
+  run: () => import("../../src/channel/playback-keys.ts").then((m) => m.getPlaybackKey),
 });

@@ -2,6 +2,7 @@ import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseTags } from "../../src/aws/tags.ts";
 import { parseRenditions, parseThumbnailStorage, THUMBNAIL_RESOLUTIONS } from "../../src/channel/recording-options.ts";
+import { tagArg } from "../args.ts";
 
 const secondsOf = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -17,7 +18,7 @@ export default defineLeaf({
     "thumbnail-resolution": { type: "string", description: "Thumbnail resolution", valueHint: THUMBNAIL_RESOLUTIONS.join("|") },
     "reconnect-window": { type: "string", description: "Join reconnects within this window into one recording (0s-300s)", valueHint: "60s" },
     wait: { type: "boolean", description: "Wait until the configuration is ACTIVE (CREATE_FAILED: exit 5)" },
-    tag: { type: "string", description: "Tag as key=value", valueHint: "k=v", repeatable: true },
+    ...tagArg,
     ...mutatingArgs,
     ...globalArgs,
   },
@@ -25,21 +26,17 @@ export default defineLeaf({
     "ivsctl recording create --bucket my-vods --wait",
     "ivsctl recording create --bucket my-vods --name hd-only --renditions HD --thumbnails 30s --thumbnail-storage SEQUENTIAL,LATEST --reconnect-window 60s",
   ],
-  async handler(ctx, args) {
-    const opts = {
-      bucket: args.requiredString("bucket"),
-      name: args.string("name"),
-      renditions: parseRenditions(args.string("renditions")),
-      thumbnailIntervalSeconds: secondsOf(args.duration("thumbnails")),
-      disableThumbnails: args.flag("no-thumbnails"),
-      thumbnailStorage: parseThumbnailStorage(args.string("thumbnail-storage")),
-      thumbnailResolution: args.choice("thumbnail-resolution", THUMBNAIL_RESOLUTIONS),
-      reconnectWindowSeconds: secondsOf(args.duration("reconnect-window")),
-      tags: parseTags(args.list("tag"), ctx.env),
-      wait: args.flag("wait"),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { createRecording } = await import("../../src/channel/recording.ts");
-    await createRecording(ctx, opts);
-  },
+  options: (args, env) => ({
+    bucket: args.requiredString("bucket"),
+    name: args.string("name"),
+    renditions: parseRenditions(args.string("renditions")),
+    thumbnailIntervalSeconds: secondsOf(args.duration("thumbnails")),
+    disableThumbnails: args.flag("no-thumbnails"),
+    thumbnailStorage: parseThumbnailStorage(args.string("thumbnail-storage")),
+    thumbnailResolution: args.choice("thumbnail-resolution", THUMBNAIL_RESOLUTIONS),
+    reconnectWindowSeconds: secondsOf(args.duration("reconnect-window")),
+    tags: parseTags(args.list("tag"), env),
+    wait: args.flag("wait"),
+  }),
+  run: () => import("../../src/channel/recording.ts").then((m) => m.createRecording),
 });

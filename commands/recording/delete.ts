@@ -9,9 +9,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl recording delete vods --yes"],
-  async handler(ctx, args) {
-    const opts = { recording: args.requiredPositional("recording"), dryRun: ctx.globals.dryRun };
-    const { deleteRecording } = await import("../../src/channel/recording.ts");
-    await deleteRecording(ctx, opts);
-  },
+  options: (args) => ({ recording: args.requiredPositional("recording") }),
+  run: () => import("../../src/channel/recording.ts").then((m) => m.deleteRecording),
 });

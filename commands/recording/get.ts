@@ -1,5 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, positionalOption } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "get", description: "Show a recording configuration (by ARN, id or name)" },
@@ -8,9 +8,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl recording get vods -o json | jq -r .recordingConfiguration.state"],
-  async handler(ctx, args) {
-    const ref = args.requiredPositional("recording");
-    const { getRecording } = await import("../../src/channel/recording.ts");
-    await getRecording(ctx, ref);
-  },
+  options: positionalOption("recording"),
+  run: () => import("../../src/channel/recording.ts").then((m) => m.getRecording),
 });

@@ -6,9 +6,6 @@ export default defineLeaf({
   meta: { name: "outputs", description: "Show a stack's outputs and the resolved roles (flag > env > output > resource)" },
   args: { ...roleArgs, ...globalArgs },
   examples: ["ivsctl stack outputs --stack ivsctl-local --local", "ivsctl stack outputs --stack my-vp -o json | jq .Roles.cluster"],
-  async handler(ctx, args) {
-    const opts = { overrides: roleOverridesFrom(args) };
-    const { showStackOutputs } = await import("../../src/stack/outputs.ts");
-    await showStackOutputs(ctx, opts);
-  },
+  options: (args) => ({ overrides: roleOverridesFrom(args) }),
+  run: () => import("../../src/stack/outputs.ts").then((m) => m.showStackOutputs),
 });

@@ -2,12 +2,13 @@ import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { parseTags } from "../../src/aws/tags.ts";
 import { keySourceArgs, keySourceFrom, tokenArgs, tokenOptionsFrom } from "./flags.ts";
+import { tagArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "create", description: "Create a stage and a host participant token; prints the ARN, endpoints and token" },
   args: {
     name: { type: "string", description: "Stage name", valueHint: "name" },
-    tag: { type: "string", description: "Tag as key=value", valueHint: "k=v", repeatable: true },
+    ...tagArg,
     ...tokenArgs("token-"),
     token: { type: "boolean", description: "Create a host token (default; --no-token for none)" },
     "self-signed": { type: "boolean", description: "Sign the host token with the current key instead of CreateParticipantToken" },
@@ -21,17 +22,12 @@ export default defineLeaf({
     "ivsctl stage create --name demo --self-signed --stack my-vp-stack",
     "ivsctl stage create --name empty --no-token -o json",
   ],
-  async handler(ctx, args) {
-    const withToken = args.bool("token") !== false;
-    const opts = {
-      name: args.string("name"),
-      tags: parseTags(args.list("tag"), ctx.env),
-      token: withToken ? tokenOptionsFrom(args, "token-") : undefined,
-      selfSigned: args.flag("self-signed"),
-      ...keySourceFrom(args),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { createStage } = await import("../../src/stage/stages.ts");
-    await createStage(ctx, opts);
-  },
+  options: (args, env) => ({
+    name: args.string("name"),
+    tags: parseTags(args.list("tag"), env),
+    token: args.bool("token") !== false ? tokenOptionsFrom(args, "token-") : undefined,
+    selfSigned: args.flag("self-signed"),
+    ...keySourceFrom(args),
+  }),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.createStage),
 });

@@ -1,7 +1,6 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { roleArgs, roleOverridesFrom } from "../../src/stack/roles.ts";
-import { stageVpStopper } from "../../src/vp/hooks.ts";
 
 export default defineLeaf({
   meta: { name: "delete", description: "Disconnect participants, stop the stage's VPs (with a stack), delete the stage (asks; --yes off a terminal)" },
@@ -12,10 +11,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stage delete demo --yes", "ivsctl stage delete demo --stack my-vp-stack --yes"],
-  async handler(ctx, args) {
-    const overrides = roleOverridesFrom(args);
-    const opts = { stage: args.requiredPositional("stage"), dryRun: ctx.globals.dryRun, stopVps: stageVpStopper(ctx, overrides) };
-    const { deleteStage } = await import("../../src/stage/stages.ts");
-    await deleteStage(ctx, opts);
-  },
+  options: (args) => ({ stage: args.requiredPositional("stage"), overrides: roleOverridesFrom(args) }),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.deleteStage),
 });

@@ -11,9 +11,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stage disconnect demo AbCdEf012345 --reason 'removed by moderator'"],
-  async handler(ctx, args) {
-    const opts = { stage: args.requiredPositional("stage"), participantId: args.requiredPositional("participant-id"), reason: args.string("reason"), dryRun: ctx.globals.dryRun };
-    const { disconnect } = await import("../../src/stage/stages.ts");
-    await disconnect(ctx, opts);
-  },
+  options: (args) => ({ stage: args.requiredPositional("stage"), participantId: args.requiredPositional("participant-id"), reason: args.string("reason") }),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.disconnect),
 });

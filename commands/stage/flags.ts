@@ -1,10 +1,11 @@
 import type { FlagDefs, ParsedArgs } from "../../src/cli/args.ts";
 import { roleOverridesFrom } from "../../src/stack/roles.ts";
+import { keySecretArg } from "../args.ts";
 import { DEFAULT_DURATION_MINUTES, durationMinutesOf, parseAttributes, parseCapabilities, type TokenOptions } from "../../src/tokens/participant.ts";
 
 /** Flags that say where the signing key of self-signed tokens is (besides --stack). */
 export const keySourceArgs = {
-  "key-secret": { type: "string", description: "Secrets Manager secret holding the signing key (env IVSCTL_KEY_SECRET; default: the stack's)", valueHint: "arn" },
+  ...keySecretArg,
   "private-key-file": { type: "string", description: "Sign with this P-384 private key PEM instead of the stack's secret", valueHint: "file" },
   "public-key-arn": { type: "string", description: "ARN of the imported public half (with --private-key-file)", valueHint: "arn" },
 } as const satisfies FlagDefs;

@@ -1,5 +1,5 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, positionalOption } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "get", description: "Show one stage (by ARN, id or name) with its endpoints" },
@@ -8,9 +8,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stage get demo", "ivsctl stage get demo -o json | jq -r .stage.endpoints.whip"],
-  async handler(ctx, args) {
-    const stage = args.requiredPositional("stage");
-    const { getStage } = await import("../../src/stage/stages.ts");
-    await getStage(ctx, stage);
-  },
+  options: positionalOption("stage"),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.getStage),
 });

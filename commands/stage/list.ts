@@ -1,12 +1,10 @@
 import { globalArgs } from "../../src/cli/args.ts";
-import { defineLeaf } from "../../src/cli/command.ts";
+import { defineLeaf, noOptions } from "../../src/cli/command.ts";
 
 export default defineLeaf({
   meta: { name: "list", description: "List stages" },
   args: { ...globalArgs },
   examples: ["ivsctl stage list", "ivsctl stage list -o json | jq -r '.stages[].arn'"],
-  async handler(ctx) {
-    const { listStages } = await import("../../src/stage/stages.ts");
-    await listStages(ctx);
-  },
+  options: noOptions,
+  run: () => import("../../src/stage/stages.ts").then((m) => m.listStages),
 });

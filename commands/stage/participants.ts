@@ -11,9 +11,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stage participants demo --state CONNECTED", "ivsctl stage participants demo --session st-AbCdEf0123456 -o json"],
-  async handler(ctx, args) {
-    const opts = { stage: args.requiredPositional("stage"), session: args.string("session"), state: args.choice("state", PARTICIPANT_STATES) };
-    const { listParticipants } = await import("../../src/stage/stages.ts");
-    await listParticipants(ctx, opts);
-  },
+  options: (args) => ({ stage: args.requiredPositional("stage"), session: args.string("session"), state: args.choice("state", PARTICIPANT_STATES) }),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.listParticipants),
 });

@@ -8,8 +8,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stage sessions demo"],
-  async handler(ctx, args) {
-    const { listSessions } = await import("../../src/stage/stages.ts");
-    await listSessions(ctx, args.requiredPositional("stage"));
-  },
+  options: (args) => args.requiredPositional("stage"),
+  run: () => import("../../src/stage/stages.ts").then((m) => m.listSessions),
 });

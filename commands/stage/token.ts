@@ -19,16 +19,13 @@ export default defineLeaf({
     "ivsctl stage token demo --attribute role=guest --attribute seat=12",
     "ivsctl stage token demo --self-signed --stack my-vp-stack --count 5000 -o json > tokens.jsonl",
   ],
-  async handler(ctx, args) {
-    const opts = {
-      stage: args.requiredPositional("stage"),
-      token: tokenOptionsFrom(args),
-      selfSigned: args.flag("self-signed"),
-      count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }),
-      participantId: args.string("participant-id"),
-      ...keySourceFrom(args),
-    };
-    const { mintStageTokens } = await import("../../src/stage/tokens.ts");
-    await mintStageTokens(ctx, opts);
-  },
+  options: (args) => ({
+    stage: args.requiredPositional("stage"),
+    token: tokenOptionsFrom(args),
+    selfSigned: args.flag("self-signed"),
+    count: args.integer("count", { min: 1, max: MAX_TOKEN_COUNT }),
+    participantId: args.string("participant-id"),
+    ...keySourceFrom(args),
+  }),
+  run: () => import("../../src/stage/tokens.ts").then((m) => m.mintStageTokens),
 });

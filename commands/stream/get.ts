@@ -1,16 +1,14 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
+import { channelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "get", description: "Show a channel's stream: state, health, viewers, and the encoder's video/audio settings" },
   args: {
-    channel: { type: "positional", description: "Channel ARN, id or name" },
+    ...channelArg,
     ...globalArgs,
   },
   examples: ["ivsctl stream get demo", "ivsctl stream get demo -o json | jq -r .stream.state"],
-  async handler(ctx, args) {
-    const opts = { channel: args.requiredPositional("channel") };
-    const { getStream } = await import("../../src/channel/streams.ts");
-    await getStream(ctx, opts);
-  },
+  options: (args) => ({ channel: args.requiredPositional("channel") }),
+  run: () => import("../../src/channel/streams.ts").then((m) => m.getStream),
 });

@@ -9,9 +9,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl stream list", "ivsctl stream list --health STARVING -o json"],
-  async handler(ctx, args) {
-    const opts = { health: args.choice("health", STREAM_HEALTH) };
-    const { listStreams } = await import("../../src/channel/streams.ts");
-    await listStreams(ctx, opts);
-  },
+  options: (args) => ({ health: args.choice("health", STREAM_HEALTH) }),
+  run: () => import("../../src/channel/streams.ts").then((m) => m.listStreams),
 });

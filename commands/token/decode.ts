@@ -8,9 +8,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl token decode \"$TOKEN\"", "ivsctl channel token demo --key k.pem -o json | jq -r .token | ivsctl token decode -"],
-  async handler(ctx, args) {
-    const opts = { token: args.requiredPositional("token") };
-    const { decodeToken } = await import("../../src/tokens/decode.ts");
-    await decodeToken(ctx, opts);
-  },
+  options: (args) => ({ token: args.requiredPositional("token") }),
+  run: () => import("../../src/tokens/decode.ts").then((m) => m.decodeToken),
 });

@@ -13,9 +13,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl token verify \"$TOKEN\" --public-key public.pem", "ivsctl token verify \"$PARTICIPANT_TOKEN\" --public-key arn:aws:ivs:us-east-1:123456789012:public-key/AbCdEf012345"],
-  async handler(ctx, args) {
-    const opts = { token: args.requiredPositional("token"), publicKey: args.string("public-key") };
-    const { verifyToken } = await import("../../src/tokens/decode.ts");
-    await verifyToken(ctx, opts);
-  },
+  options: (args) => ({ token: args.requiredPositional("token"), publicKey: args.string("public-key") }),
+  run: () => import("../../src/tokens/decode.ts").then((m) => m.verifyToken),
 });

@@ -23,20 +23,16 @@ export default defineLeaf({
     "ivsctl vp invite demo-stage --asset intro.mp4 --wait --stack my-vp",
     "ivsctl vp invite arn:aws:ivs:us-west-2:123456789012:stage/AbCdEf012345 --user-id bot --attribute role=host --dry-run",
   ],
-  async handler(ctx, args) {
-    const opts = {
-      stage: args.requiredPositional("stage"),
-      asset: args.string("asset"),
-      userId: args.string("user-id"),
-      attributes: parseAttributes(args.list("attribute")),
-      env: parseEnv(args.list("env")),
-      wait: args.flag("wait"),
-      timeoutMs: args.duration("timeout"),
-      force: args.flag("force"),
-      overrides: roleOverridesFrom(args),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { inviteVp } = await import("../../src/vp/vp.ts");
-    await inviteVp(ctx, opts);
-  },
+  options: (args, env) => ({
+    stage: args.requiredPositional("stage"),
+    asset: args.string("asset"),
+    userId: args.string("user-id"),
+    attributes: parseAttributes(args.list("attribute")),
+    env: parseEnv(args.list("env")),
+    wait: args.flag("wait"),
+    timeoutMs: args.duration("timeout"),
+    force: args.flag("force"),
+    overrides: roleOverridesFrom(args),
+  }),
+  run: () => import("../../src/vp/vp.ts").then((m) => m.inviteVp),
 });

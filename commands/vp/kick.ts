@@ -13,15 +13,11 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl vp kick demo-stage --stack my-vp", "ivsctl vp kick demo-stage --all --stack my-vp -o json"],
-  async handler(ctx, args) {
-    const opts = {
-      stage: args.requiredPositional("stage"),
-      all: args.flag("all"),
-      participantId: args.string("participant"),
-      overrides: roleOverridesFrom(args),
-      dryRun: ctx.globals.dryRun,
-    };
-    const { kickVp } = await import("../../src/vp/vp.ts");
-    await kickVp(ctx, opts);
-  },
+  options: (args) => ({
+    stage: args.requiredPositional("stage"),
+    all: args.flag("all"),
+    participantId: args.string("participant"),
+    overrides: roleOverridesFrom(args),
+  }),
+  run: () => import("../../src/vp/vp.ts").then((m) => m.kickVp),
 });

@@ -11,9 +11,6 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: ["ivsctl vp list --stack my-vp", "ivsctl vp list --stage demo-stage --all -o json"],
-  async handler(ctx, args) {
-    const opts = { stage: args.string("stage"), all: args.flag("all"), overrides: roleOverridesFrom(args) };
-    const { listVps } = await import("../../src/vp/vp.ts");
-    await listVps(ctx, opts);
-  },
+  options: (args) => ({ stage: args.string("stage"), all: args.flag("all"), overrides: roleOverridesFrom(args) }),
+  run: () => import("../../src/vp/vp.ts").then((m) => m.listVps),
 });

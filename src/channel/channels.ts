@@ -59,7 +59,7 @@ export function channelView(c: Channel, streamKey?: StreamKey, title?: string): 
 export async function createChannel(ctx: Context, opts: CreateChannelOptions): Promise<{ channel: Channel; streamKey?: StreamKey } | undefined> {
   checkChannelSettings(opts);
   const request = { ...toChannelRequest(opts), ...(opts.tags ? { tags: opts.tags } : {}) };
-  if (opts.dryRun) {
+  if (ctx.globals.dryRun) {
     printDryRun(ctx, "CreateChannel", request);
     return undefined;
   }
@@ -129,7 +129,7 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
     const arn = await resolveChannelArn(ivs, opts.channel);
     const { channel: current } = await ivs.send(new GetChannelCommand({ arn }));
     checkChannelSettings(opts, current);
-    if (opts.dryRun) {
+    if (ctx.globals.dryRun) {
       return printDryRun(ctx, "UpdateChannel", { arn, ...request });
     }
     const { channel } = await ivs.send(new UpdateChannelCommand({ arn, ...request }));
@@ -140,7 +140,7 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
   }
 }
 
-export async function deleteChannel(ctx: Context, opts: { channel: string; dryRun: boolean }): Promise<void> {
+export async function deleteChannel(ctx: Context, opts: { channel: string }): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   let arn: string;
@@ -149,7 +149,7 @@ export async function deleteChannel(ctx: Context, opts: { channel: string; dryRu
   } catch (e) {
     throw toCliError(e, `deleting channel ${opts.channel}`);
   }
-  if (opts.dryRun) {
+  if (ctx.globals.dryRun) {
     return printDryRun(ctx, "DeleteChannel", { arn });
   }
   await confirmOrRefuse(ctx, `Delete channel ${arn}?`);

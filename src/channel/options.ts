@@ -29,12 +29,10 @@ export interface ChannelSettings {
 
 export interface CreateChannelOptions extends ChannelSettings {
   tags?: Record<string, string>;
-  dryRun: boolean;
 }
 
 export interface UpdateChannelOptions extends ChannelSettings {
   channel: string;
-  dryRun: boolean;
 }
 
 

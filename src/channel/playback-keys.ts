@@ -26,7 +26,6 @@ export interface CreatePlaybackKeyOptions {
   out?: string;
   secret?: string;
   tags?: Record<string, string>;
-  dryRun: boolean;
 }
 
 function checkName(name: string | undefined): void {
@@ -90,7 +89,7 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
   checkCreatePlaybackKey(o);
   const pair = generateP384();
   const request = { publicKeyMaterial: pair.publicKeyPem, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
-  if (o.dryRun) {
+  if (ctx.globals.dryRun) {
     printDryRun(ctx, "ImportPlaybackKeyPair", { ...request, privateKeyTo: o.out ? `file ${o.out} (mode 0600)` : `secret ${o.secret}` });
     return;
   }
@@ -127,13 +126,13 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
   ctx.out.result({ keyPair, privateKeySecretArn: secretArn }, keyPairView(keyPair, [["Private key secret", secretArn]]));
 }
 
-export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
+export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string> }): Promise<void> {
   checkName(o.name);
   const pem = o.file === "-" ? await ctx.io.readStdin() : readKeyFile(o.file, "public key file");
   // Accepts a public key, or a private key whose public half is sent: key material never leaves otherwise.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, o.file === "-" ? "stdin" : o.file));
   const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
-  if (o.dryRun) return printDryRun(ctx, "ImportPlaybackKeyPair", request);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "ImportPlaybackKeyPair", request);
   const keyPair = await importPublic(await ctx.aws.ivs(), request);
   ctx.log.success(`imported playback key ${keyPair.arn}`);
   ctx.out.result({ keyPair }, keyPairView(keyPair));
@@ -177,7 +176,7 @@ export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deletePlaybackKey(ctx: Context, o: { key: string; dryRun: boolean }): Promise<void> {
+export async function deletePlaybackKey(ctx: Context, o: { key: string }): Promise<void> {
   parseResourceRef(o.key, "playback-key");
   const ivs = await ctx.aws.ivs();
   let arn: string;
@@ -186,7 +185,7 @@ export async function deletePlaybackKey(ctx: Context, o: { key: string; dryRun: 
   } catch (e) {
     throw toCliError(e, `deleting playback key ${o.key}`);
   }
-  if (o.dryRun) return printDryRun(ctx, "DeletePlaybackKeyPair", { arn });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "DeletePlaybackKeyPair", { arn });
   await confirmOrRefuse(ctx, `Delete playback key ${arn}? Tokens signed with its private key stop working`);
   try {
     await ivs.send(new DeletePlaybackKeyPairCommand({ arn }));

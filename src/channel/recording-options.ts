@@ -34,7 +34,6 @@ export interface RecordingOptions {
   reconnectWindowSeconds?: number;
   tags?: Record<string, string>;
   wait: boolean;
-  dryRun: boolean;
 }
 
 /** Parse `--renditions HD,SD|all|none`. */

@@ -71,7 +71,7 @@ async function waitActive(ctx: Context, ivs: IvsClient, arn: string): Promise<Re
 export async function createRecording(ctx: Context, o: RecordingOptions): Promise<void> {
   checkRecordingOptions(o);
   const request = toRecordingRequest(o);
-  if (o.dryRun) return printDryRun(ctx, "CreateRecordingConfiguration", request);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "CreateRecordingConfiguration", request);
   const ivs = await ctx.aws.ivs();
   let r: RecordingConfiguration;
   try {
@@ -127,7 +127,7 @@ export async function getRecording(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deleteRecording(ctx: Context, o: { recording: string; dryRun: boolean }): Promise<void> {
+export async function deleteRecording(ctx: Context, o: { recording: string }): Promise<void> {
   parseResourceRef(o.recording, RESOURCE);
   const ivs = await ctx.aws.ivs();
   let arn: string;
@@ -136,7 +136,7 @@ export async function deleteRecording(ctx: Context, o: { recording: string; dryR
   } catch (e) {
     throw toCliError(e, `deleting recording configuration ${o.recording}`);
   }
-  if (o.dryRun) return printDryRun(ctx, "DeleteRecordingConfiguration", { arn });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "DeleteRecordingConfiguration", { arn });
   await confirmOrRefuse(ctx, `Delete recording configuration ${arn}?`);
   try {
     await ivs.send(new DeleteRecordingConfigurationCommand({ arn }));

@@ -84,13 +84,13 @@ function keyView(key: StreamKey, ingestUrl?: string): HumanView {
   return fields;
 }
 
-export async function createStreamKey(ctx: Context, opts: { channel: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
+export async function createStreamKey(ctx: Context, opts: { channel: string; tags?: Record<string, string> }): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   try {
     const channelArn = await resolveChannelArn(ivs, opts.channel);
     const request = { channelArn, ...(opts.tags ? { tags: opts.tags } : {}) };
-    if (opts.dryRun) return printDryRun(ctx, "CreateStreamKey", request);
+    if (ctx.globals.dryRun) return printDryRun(ctx, "CreateStreamKey", request);
     const { streamKey } = await ivs.send(new CreateStreamKeyCommand(request)).catch((e) => {
       if ((e as Error).name === "ServiceQuotaExceededException") {
         throw stateError(`channel ${channelArn} already has a stream key (IVS allows one per channel)`, "ServiceQuotaExceededException", "replace it with `ivsctl stream-key rotate <channel>`");
@@ -149,7 +149,7 @@ async function isLive(ivs: IvsClient, channelArn: string): Promise<boolean> {
   }
 }
 
-export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean; dryRun: boolean }): Promise<void> {
+export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean }): Promise<void> {
   checkStreamKeyRef(ref);
   const ivs = await ctx.aws.ivs();
   let arn: string;
@@ -163,7 +163,7 @@ export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force:
   } catch (e) {
     throw toCliError(e, `deleting the stream key of ${ref.channel}`);
   }
-  if (ref.dryRun) return printDryRun(ctx, "DeleteStreamKey", { arn });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "DeleteStreamKey", { arn });
   await confirmOrRefuse(ctx, `Delete stream key ${arn}?`);
   try {
     await ivs.send(new DeleteStreamKeyCommand({ arn }));
@@ -178,7 +178,7 @@ export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force:
  * Replace a channel's stream key. IVS holds one key per channel, so the old key is deleted first
  * and the new one created right after; on a LIVE channel this cuts the broadcast, hence --force.
  */
-export async function rotateStreamKey(ctx: Context, opts: { channel: string; force: boolean; dryRun: boolean }): Promise<void> {
+export async function rotateStreamKey(ctx: Context, opts: { channel: string; force: boolean }): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   let channelArn: string;
@@ -192,7 +192,7 @@ export async function rotateStreamKey(ctx: Context, opts: { channel: string; for
   } catch (e) {
     throw toCliError(e, `rotating the stream key of ${opts.channel}`);
   }
-  if (opts.dryRun) {
+  if (ctx.globals.dryRun) {
     return ctx.out.result(
       { dryRun: true, plan: [...old.map((k) => ({ operation: "DeleteStreamKey", request: { arn: k.arn } })), { operation: "CreateStreamKey", request: { channelArn } }] },
       { kind: "table", title: "Would call:", columns: ["operation", "target"], rows: [...old.map((k) => ["DeleteStreamKey", k.arn]), ["CreateStreamKey", channelArn]] },

@@ -110,14 +110,14 @@ export async function listStreams(ctx: Context, o: { health?: (typeof STREAM_HEA
   );
 }
 
-export async function stopStream(ctx: Context, o: { channel: string; dryRun: boolean }): Promise<void> {
+export async function stopStream(ctx: Context, o: { channel: string }): Promise<void> {
   let channelArn: string;
   try {
     channelArn = await channelArnOf(ctx, o.channel);
   } catch (e) {
     throw toCliError(e, `stopping the stream of ${o.channel}`);
   }
-  if (o.dryRun) return printDryRun(ctx, "StopStream", { channelArn });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "StopStream", { channelArn });
   await confirmOrRefuse(ctx, `Stop the live stream of ${channelArn}? The encoder is disconnected`);
   try {
     await (await ctx.aws.ivs()).send(new StopStreamCommand({ channelArn }));

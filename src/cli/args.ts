@@ -1,17 +1,29 @@
-import type { ArgDef } from "citty";
 import { parseDuration } from "./duration.ts";
 import { usageError } from "./errors.ts";
 
 /**
- * A citty argument definition plus what citty lacks: repeatable flags. citty renders help from
- * these objects; our own strict parser (parse.ts) reads them.
+ * One flag or positional argument: what the strict parser (parse.ts), the help renderer (help.ts)
+ * and completion (completion.ts) read. The shape follows citty's ArgDef, plus repeatable flags and
+ * hidden aliases; citty itself is not a dependency (README "Start-up" says why).
  */
-export type FlagDef = ArgDef & { repeatable?: boolean };
+export interface FlagDef {
+  type: "string" | "boolean" | "positional" | "enum";
+  description?: string;
+  valueHint?: string;
+  alias?: string | string[];
+  default?: string | boolean;
+  required?: boolean;
+  options?: string[];
+  /** May be given more than once (ParsedArgs.list reads every value). */
+  repeatable?: boolean;
+  /** Accepted but not shown in help or completion (old names kept for one release). */
+  hidden?: boolean;
+}
 export type FlagDefs = Record<string, FlagDef>;
 
-/** A flag's aliases as a list (citty allows a string, a list, or none). */
+/** A flag's aliases as a list (a string, a list, or none). */
 export function aliasesOf(def: FlagDef): string[] {
-  const a = (def as { alias?: string | string[] }).alias;
+  const a = def.alias;
   return a === undefined ? [] : Array.isArray(a) ? a : [a];
 }
 
@@ -74,7 +86,7 @@ export class ParsedArgs {
     return Array.isArray(v) ? v : [v];
   }
 
-  /** A whole-number flag (citty has no number type): the one place integers are parsed from argv. */
+  /** A whole-number flag: the one place integers are parsed from argv. */
   integer(name: string, range: { min?: number; max?: number } = {}): number | undefined {
     const v = this.string(name);
     if (v === undefined) return undefined;

@@ -1,5 +1,6 @@
-import type { CommandDef, SubCommandsDef } from "citty";
-import type { FlagDefs } from "./args.ts";
+import type { AnyCommand } from "./command.ts";
+import type { Context } from "./context.ts";
+import { usageError } from "./errors.ts";
 
 export const SHELLS = ["bash", "zsh", "fish"] as const;
 export type Shell = (typeof SHELLS)[number];
@@ -10,19 +11,26 @@ interface Node {
   flags: string[];
 }
 
-const resolve = async <T>(v: unknown): Promise<T> => (typeof v === "function" ? await (v as () => Promise<T>)() : await (v as T));
+/** `ivsctl completion <shell>`: the script for the command map this binary runs. */
+export async function printCompletion(ctx: Context, shell: string): Promise<void> {
+  if (!(SHELLS as readonly string[]).includes(shell)) throw usageError(`shell must be one of ${SHELLS.join(", ")} (got "${shell}")`);
+  if (!ctx.program) throw usageError("completion needs the command map (run it through the ivsctl binary)");
+  ctx.out.raw(completionScript(shell as Shell, await commandTree(ctx.program.root)));
+}
 
 /** Walk the command map once; every shell's script is generated from this list. */
-export async function commandTree(root: CommandDef): Promise<Node[]> {
+export async function commandTree(root: AnyCommand): Promise<Node[]> {
   const nodes: Node[] = [];
-  const visit = async (cmd: CommandDef, path: string[]) => {
-    const subs = await resolve<SubCommandsDef | undefined>(cmd.subCommands);
-    const args = (await resolve<FlagDefs | undefined>(cmd.args)) ?? {};
-    const flags = Object.entries(args)
-      .filter(([, d]) => d.type !== "positional")
+  const visit = async (cmd: AnyCommand, path: string[]) => {
+    if (cmd.kind === "group") {
+      nodes.push({ path, subcommands: Object.keys(cmd.subCommands), flags: ["--help"] });
+      for (const [name, sub] of Object.entries(cmd.subCommands)) await visit(await sub(), [...path, name]);
+      return;
+    }
+    const flags = Object.entries(cmd.args)
+      .filter(([, d]) => d.type !== "positional" && !d.hidden)
       .map(([n]) => `--${n}`);
-    nodes.push({ path, subcommands: subs ? Object.keys(subs) : [], flags: [...flags, "--help"] });
-    for (const [name, sub] of Object.entries(subs ?? {})) await visit(await resolve<CommandDef>(sub), [...path, name]);
+    nodes.push({ path, subcommands: [], flags: [...flags, "--help"] });
   };
   await visit(root, []);
   return nodes;

@@ -1,4 +1,5 @@
 import type { ParsedArgs } from "./args.ts";
+import type { AnyCommand } from "./command.ts";
 import { usageError } from "./errors.ts";
 import type { Env, IO } from "./io.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -31,6 +32,13 @@ export interface Context {
   aws: AwsClients;
   /** Milliseconds since the epoch; injected so expiry and grace logic can be tested. */
   now: () => number;
+  /** The command map and version (for completion); absent when a test builds a context. */
+  program?: Program;
+}
+
+export interface Program {
+  root: AnyCommand;
+  version: string;
 }
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -65,11 +73,12 @@ export function resolveGlobals(args: ParsedArgs, env: Env, io: IO): GlobalOption
   };
 }
 
-export function createContext(io: IO, env: Env, globals: GlobalOptions, now: () => number = Date.now): Context {
+export function createContext(io: IO, env: Env, globals: GlobalOptions, extra: { program?: Program; now?: () => number } = {}): Context {
+  const { program, now = Date.now } = extra;
   const log = createLogger(io, { quiet: globals.quiet, debug: globals.debug, color: globals.color });
   const aws = new AwsClients(resolveAwsSettings(globals, env), globals.debug ? log : undefined);
   const out = new Output(io, { format: globals.output, showSecrets: globals.showSecrets, color: globals.color });
-  return { io, env, globals, out, log, aws, now };
+  return { io, env, globals, out, log, aws, now, program };
 }
 
 /**

@@ -1,32 +1,27 @@
-import type { CommandDef, CommandMeta, SubCommandsDef } from "citty";
-import { aliasesOf, globalArgs, mutatingArgs, type FlagDef, type FlagDefs } from "./args.ts";
-
-type AnyCommand = CommandDef & { examples?: string[] };
-
-const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T> | undefined): Promise<T | undefined> =>
-  typeof v === "function" ? await (v as () => T | Promise<T>)() : await v;
+import { aliasesOf, globalArgs, mutatingArgs, type FlagDef } from "./args.ts";
+import type { AnyCommand } from "./command.ts";
 
 /**
- * Help text for a group or a leaf. Our own renderer rather than citty's: it separates the global
- * flags from the command's own, prints examples, and never colours a pipe.
+ * Help text for a group or a leaf. It separates the global flags from the command's own, prints
+ * examples, hides hidden aliases, and never colours a pipe.
  */
 export async function renderHelp(cmd: AnyCommand, path: string[], version: string): Promise<string> {
-  const meta = ((await resolve(cmd.meta)) ?? {}) as CommandMeta;
+  const meta = cmd.meta;
   const lines: string[] = [];
   lines.push(`${meta.description ?? ""}`.trim(), "");
-  const subs = (await resolve(cmd.subCommands)) as SubCommandsDef | undefined;
-  if (subs) {
+  if (cmd.kind === "group") {
+    const subs = cmd.subCommands;
     lines.push(`Usage: ${path.join(" ")} <command> [flags]`, "", "Commands:");
     const rows: [string, string][] = [];
     for (const [name, sub] of Object.entries(subs)) {
-      const subMeta = (await resolve(((await resolve(sub)) as CommandDef).meta)) as CommandMeta | undefined;
-      if (!subMeta?.hidden) rows.push([name, subMeta?.description ?? ""]);
+      const subMeta = (await sub()).meta;
+      if (!subMeta.hidden) rows.push([name, subMeta.description]);
     }
     lines.push(...columns(rows));
     if (path.length === 1) lines.push("", `Version ${version}. Global flags: run any command with --help.`);
     lines.push("", `Run \`${path.join(" ")} <command> --help\` for a command's flags.`);
   } else {
-    const args = ((await resolve(cmd.args)) ?? {}) as FlagDefs;
+    const args = Object.fromEntries(Object.entries(cmd.args).filter(([, d]) => !d.hidden));
     const positionals = Object.entries(args).filter(([, d]) => d.type === "positional");
     const usage = positionals.map(([n, d]) => (d.required === false ? `[${n}]` : `<${n}>`)).join(" ");
     lines.push(`Usage: ${path.join(" ")}${usage ? ` ${usage}` : ""} [flags]`);
@@ -45,14 +40,14 @@ export async function renderHelp(cmd: AnyCommand, path: string[], version: strin
 function flagLabel(name: string, def: FlagDef): string {
   const aliases = aliasesOf(def);
   const short = aliases.filter((a) => a.length === 1).map((a) => `-${a}, `).join("");
-  const hint = def.type === "boolean" ? "" : ` ${def.valueHint ?? (def.type === "enum" ? (def as { options?: string[] }).options?.join("|") : "value")}`;
+  const hint = def.type === "boolean" ? "" : ` ${def.valueHint ?? (def.type === "enum" ? def.options?.join("|") : "value")}`;
   return `${short}--${name}${hint}`;
 }
 
 function flagDescription(def: FlagDef): string {
   let d = def.description ?? "";
-  if (def.repeatable) d += " (repeatable)";
-  if ((def as { required?: boolean }).required) d += " (required)";
+  if (def.repeatable && !/\(repeatable/.test(d)) d += " (repeatable)";
+  if (def.required && def.type !== "positional") d += " (required)";
   return d;
 }
 

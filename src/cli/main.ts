@@ -1,15 +1,9 @@
-import type { CommandDef, SubCommandsDef } from "citty";
 import { aliasesOf, globalArgs, type FlagDefs } from "./args.ts";
-import type { LeafCommand } from "./command.ts";
+import type { AnyCommand } from "./command.ts";
 import { CliError, toCliError, usageError } from "./errors.ts";
 import { ExitCode } from "./exit-codes.ts";
 import type { Env, IO } from "./io.ts";
 import { redactString } from "./redact.ts";
-
-type AnyCommand = CommandDef & { examples?: string[]; handler?: LeafCommand["handler"] };
-
-const resolve = async <T>(v: T | (() => T | Promise<T>) | Promise<T> | undefined): Promise<T | undefined> =>
-  typeof v === "function" ? await (v as () => T | Promise<T>)() : await v;
 
 const isHelp = (t: string) => t === "--help" || t === "-h";
 
@@ -29,9 +23,8 @@ export async function main(argv: string[], io: IO, env: Env, root: AnyCommand, v
     const path = ["ivsctl"];
     const leading: string[] = []; // flags written before the subcommand name; only global flags may stand there
     let i = 0;
-    for (;;) {
-      const subs = (await resolve(cmd.subCommands)) as SubCommandsDef | undefined;
-      if (!subs) break;
+    while (cmd.kind === "group") {
+      const subs = cmd.subCommands;
       while (i < argv.length && argv[i]!.startsWith("-")) {
         const t = argv[i]!;
         if (isHelp(t)) return await printHelp(io, cmd, path, version);
@@ -56,21 +49,23 @@ export async function main(argv: string[], io: IO, env: Env, root: AnyCommand, v
       if (name === "help") return await printHelp(io, cmd, path, version);
       const sub = subs[name];
       if (!sub) throw usageError(`unknown command "${name}" for "${path.join(" ")}"`, `commands: ${Object.keys(subs).join(", ")}`);
-      cmd = (await resolve(sub)) as AnyCommand;
+      cmd = await sub();
       path.push(name);
       i++;
     }
     const rest = [...leading, ...argv.slice(i)];
     const dashdash = rest.indexOf("--");
     if ((dashdash < 0 ? rest : rest.slice(0, dashdash)).some(isHelp)) return await printHelp(io, cmd, path, version);
-    if (!cmd.handler) throw new CliError(`command ${path.join(" ")} has no handler`, { exitCode: ExitCode.Internal, code: "Internal" });
-
+    const leaf = cmd;
     const { parseArgv } = await import("./parse.ts");
     const { resolveGlobals, createContext } = await import("./context.ts");
-    const args = parseArgv(rest, ((await resolve(cmd.args)) ?? {}) as FlagDefs);
+    const args = parseArgv(rest, leaf.args);
     const globals = resolveGlobals(args, env, io);
-    const ctx = createContext(io, env, globals);
-    await cmd.handler(ctx, args);
+    // Flags become typed options (and every usage error surfaces) before any client exists.
+    const opts = leaf.options(args, env);
+    const ctx = createContext(io, env, globals, { program: { root, version } });
+    const run = await leaf.run();
+    await run(ctx, opts);
     return ExitCode.Ok;
   } catch (err) {
     const e = toCliError(err);

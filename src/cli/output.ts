@@ -42,6 +42,11 @@ export class Output {
     this.io.stdout.write(text);
   }
 
+  /** A document that is neither data nor a view (a shell script), in every format as it is. */
+  raw(text: string): void {
+    this.io.stdout.write(text);
+  }
+
   /** One line of a stream (JSON Lines under -o json). */
   line(json: unknown, human: string): void {
     this.options.record?.(json);

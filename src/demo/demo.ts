@@ -30,6 +30,12 @@ export interface DemoOptions {
   steps: DemoStep[];
 }
 
+/** `ivsctl demo`: the mission's steps against an embedded emulator. */
+export async function runDemoCommand(ctx: Context): Promise<void> {
+  const { demoSteps } = await import("./steps.ts");
+  await runDemo(ctx.io, ctx.env, ctx.globals, { showSecrets: ctx.globals.showSecrets, steps: demoSteps });
+}
+
 export async function runDemo(io: IO, env: Record<string, string | undefined>, base: GlobalOptions, opts: DemoOptions): Promise<void> {
   const { startLocalServer } = await import("../local/server.ts");
   const server = await startLocalServer({ port: 0, statePath: ":memory:", env });

@@ -34,7 +34,7 @@ export const demoSteps: DemoStep[] = [
     async run(state) {
       const { createStage } = await import("../stage/stages.ts");
       const [doc] = await capture(state, (ctx) =>
-        createStage(ctx, { name: "demo-stage", token: { capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: 720, userId: "host" }, selfSigned: false, dryRun: false, ...noOverrides }),
+        createStage(ctx, { name: "demo-stage", token: { capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: 720, userId: "host" }, selfSigned: false, ...noOverrides }),
       );
       state.values.stageArn = doc.stage.arn;
     },
@@ -43,7 +43,7 @@ export const demoSteps: DemoStep[] = [
     title: "Create the stack's signing key, mint a self-signed token, verify it at join",
     async run(state) {
       const { rotateKeys } = await import("../keys/rotate.ts");
-      await rotateKeys(state.ctx, { graceMs: 0, dryRun: false, ...noOverrides });
+      await rotateKeys(state.ctx, { graceMs: 0, ...noOverrides });
       const { mintStageTokens } = await import("../stage/tokens.ts");
       const [doc] = await capture(state, (ctx) =>
         mintStageTokens(ctx, { stage: state.values.stageArn!, token: { capabilities: ["SUBSCRIBE"], durationMinutes: 60, userId: "viewer-1" }, selfSigned: true, ...noOverrides }),
@@ -63,16 +63,16 @@ export const demoSteps: DemoStep[] = [
     async run(state) {
       const vp = await import("../vp/vp.ts");
       const stage = state.values.stageArn!;
-      await vp.inviteVp(state.ctx, { stage, asset: "demo.mp4", userId: "vp-1", attributes: undefined, env: {}, wait: true, timeoutMs: 30_000, force: false, ...noOverrides, dryRun: false });
+      await vp.inviteVp(state.ctx, { stage, asset: "demo.mp4", userId: "vp-1", attributes: undefined, env: {}, wait: true, timeoutMs: 30_000, force: false, ...noOverrides });
       await vp.listVps(state.ctx, { stage, all: false, ...noOverrides });
-      await vp.kickVp(state.ctx, { stage, all: true, participantId: undefined, ...noOverrides, dryRun: false });
+      await vp.kickVp(state.ctx, { stage, all: true, participantId: undefined, ...noOverrides });
     },
   },
   {
     title: "Rotate the signing key with a 10-minute grace period",
     async run(state) {
       const { rotateKeys } = await import("../keys/rotate.ts");
-      await rotateKeys(state.ctx, { graceMs: 10 * 60_000, dryRun: false, ...noOverrides });
+      await rotateKeys(state.ctx, { graceMs: 10 * 60_000, ...noOverrides });
       const { listKeys } = await import("../keys/keys.ts");
       await listKeys(state.ctx, noOverrides);
     },
@@ -81,13 +81,13 @@ export const demoSteps: DemoStep[] = [
     title: "A private channel, a playback key pair, and a signed playback URL",
     async run(state) {
       const { createChannel } = await import("../channel/channels.ts");
-      const made = await createChannel(state.ctx, { name: "demo-private", authorized: true, dryRun: false });
+      const made = await createChannel(state.ctx, { name: "demo-private", authorized: true });
       state.values.channelArn = made!.channel.arn!;
       const dir = mkdtempSync(join(tmpdir(), "ivsctl-demo-"));
       state.values.tmpDir = dir;
       const keyFile = join(dir, "playback-private.pem");
       const { createPlaybackKey } = await import("../channel/playback-keys.ts");
-      const [key] = await capture(state, (ctx) => createPlaybackKey(ctx, { name: "demo-playback", out: keyFile, dryRun: false }));
+      const [key] = await capture(state, (ctx) => createPlaybackKey(ctx, { name: "demo-playback", out: keyFile }));
       state.values.playbackKeyArn = key.keyPair?.arn ?? key.arn;
       say(state, `(private key written to ${keyFile}, mode 0600; it is never printed)`);
       const { channelToken } = await import("../channel/playback-token.ts");
@@ -111,7 +111,6 @@ export const demoSteps: DemoStep[] = [
         audioBitrateBps: 128_000,
         durationMs: 15_000,
         waitLive: true,
-        dryRun: false,
       });
       const { pollUntil } = await import("../cli/wait.ts");
       const { GetStreamCommand } = await import("@aws-sdk/client-ivs");
@@ -136,12 +135,11 @@ export const demoSteps: DemoStep[] = [
     title: "Clean up: stage (and its VPs), channel, playback key",
     async run(state) {
       const { deleteStage } = await import("../stage/stages.ts");
-      const { stageVpStopper } = await import("../vp/hooks.ts");
-      await deleteStage(state.ctx, { stage: state.values.stageArn!, dryRun: false, stopVps: stageVpStopper(state.ctx, {}) });
+      await deleteStage(state.ctx, { stage: state.values.stageArn!, overrides: {} });
       const { deleteChannel } = await import("../channel/channels.ts");
-      await deleteChannel(state.ctx, { channel: state.values.channelArn!, dryRun: false });
+      await deleteChannel(state.ctx, { channel: state.values.channelArn! });
       const { deletePlaybackKey } = await import("../channel/playback-keys.ts");
-      if (state.values.playbackKeyArn) await deletePlaybackKey(state.ctx, { key: state.values.playbackKeyArn, dryRun: false });
+      if (state.values.playbackKeyArn) await deletePlaybackKey(state.ctx, { key: state.values.playbackKeyArn });
       if (state.values.tmpDir) rmSync(state.values.tmpDir, { recursive: true, force: true });
     },
   },

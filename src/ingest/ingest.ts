@@ -106,7 +106,7 @@ async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
     let temporary: string | undefined;
     if (opts.ingestConfig !== undefined) {
       config = (await client.send(new rt.GetIngestConfigurationCommand({ arn: opts.ingestConfig }))).ingestConfiguration;
-    } else if (!opts.dryRun) {
+    } else if (!ctx.globals.dryRun) {
       config = (
         await client.send(
           new rt.CreateIngestConfigurationCommand({ stageArn, ingestProtocol: "RTMPS", name: `ivsctl-ingest-${Date.now()}`, userId: "ivsctl-ingest", attributes: { source: "ivsctl ingest" } }),
@@ -186,7 +186,7 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
   const started = performance.now();
   checkIngestOptions(opts);
   const ffmpegPath = findFfmpeg(ctx.env);
-  if (!ffmpegPath && !opts.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
+  if (!ffmpegPath && !ctx.globals.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
   const key = opts.stage === undefined ? await readStreamKey(ctx, opts) : undefined;
 
   const signals = earlySignals();
@@ -224,7 +224,7 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
   const args = ffmpegArgs(plan);
   const commandLine = ["ffmpeg", ...args].map(shellQuote).join(" ");
 
-  if (opts.dryRun) {
+  if (ctx.globals.dryRun) {
     ctx.out.result(
       { dryRun: true, command: ["ffmpeg", ...args], commandLine, target: target.arn ?? target.url },
       { kind: "record", title: "Would run:", fields: [["Command", commandLine]] },

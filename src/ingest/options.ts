@@ -27,7 +27,6 @@ export interface IngestOptions {
   audioBitrateBps: number;
   durationMs?: number;
   waitLive: boolean;
-  dryRun: boolean;
 }
 
 export const CHANNEL_MAX_BPS = 8_500_000;

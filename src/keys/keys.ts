@@ -86,7 +86,7 @@ export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides })
   );
 }
 
-export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
+export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string> }): Promise<void> {
   checkResourceName(o.name);
   let pem: string;
   if (o.file === "-") pem = await ctx.io.readStdin();
@@ -96,7 +96,7 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   // A private key PEM is accepted: only its public half is sent.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));
   const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
-  if (o.dryRun) return printDryRun(ctx, "ImportPublicKey", request);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "ImportPublicKey", request);
   const rt = await ctx.aws.realtime();
   const { publicKey } = await rt.send(new ImportPublicKeyCommand(request)).catch((e) => {
     throw toCliError(e, "importing public key");
@@ -105,13 +105,13 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   ctx.out.result({ publicKey }, { kind: "record", fields: [["ARN", publicKey!.arn], ["Name", publicKey!.name], ["Fingerprint", publicKey!.fingerprint]] });
 }
 
-export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
+export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; overrides: RoleOverrides }): Promise<void> {
   checkPublicKeyArn(o.arn, "<arn>");
   const current = await currentKeyArn(ctx, o.overrides);
   if (current.arn === o.arn && !o.force) {
     throw stateError(`${o.arn} is the current signing key of stack ${ctx.globals.stack ?? current.secretArn}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
   }
-  if (o.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
   await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);
   const rt = await ctx.aws.realtime();
   await rt.send(new DeletePublicKeyCommand({ arn: o.arn })).catch((e) => {
@@ -142,7 +142,7 @@ export function orphanMinAge(env: Record<string, string | undefined>): number {
 }
 
 /** Delete every key whose grace period (`ivsctl:retire-after`) is over, never the current one; and orphans of interrupted rotations. */
-export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
+export async function pruneKeys(ctx: Context, o: { overrides: RoleOverrides }): Promise<void> {
   const rt = await ctx.aws.realtime();
   const current = await currentKeyArn(ctx, o.overrides);
   const now = ctx.now();
@@ -160,7 +160,7 @@ export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: R
   expired.push(...orphans);
   const waiting = keys.filter((k) => k.tags?.[KEY_TAG.retireAfter] !== undefined && !expired.includes(k) && k.arn !== current.arn);
   const deleted: string[] = [];
-  if (!o.dryRun) {
+  if (!ctx.globals.dryRun) {
     for (const k of expired) {
       try {
         await rt.send(new DeletePublicKeyCommand({ arn: k.arn! }));
@@ -173,17 +173,17 @@ export async function pruneKeys(ctx: Context, o: { dryRun: boolean; overrides: R
   }
   ctx.out.result(
     {
-      dryRun: o.dryRun,
-      deleted: o.dryRun ? [] : deleted,
-      wouldDelete: o.dryRun ? expired.map((k) => k.arn) : [],
+      dryRun: ctx.globals.dryRun,
+      deleted: ctx.globals.dryRun ? [] : deleted,
+      wouldDelete: ctx.globals.dryRun ? expired.map((k) => k.arn) : [],
       inGracePeriod: waiting.map((k) => ({ arn: k.arn, retireAfter: k.tags![KEY_TAG.retireAfter] })),
     },
     {
       kind: "table",
-      title: o.dryRun ? "Would prune:" : undefined,
+      title: ctx.globals.dryRun ? "Would prune:" : undefined,
       columns: ["key", "retire after", "action"],
       rows: [
-        ...expired.map((k) => [k.arn, k.tags?.[KEY_TAG.retireAfter] ?? "orphan", o.dryRun ? "would delete" : "deleted"]),
+        ...expired.map((k) => [k.arn, k.tags?.[KEY_TAG.retireAfter] ?? "orphan", ctx.globals.dryRun ? "would delete" : "deleted"]),
         ...waiting.map((k) => [k.arn, k.tags![KEY_TAG.retireAfter], "kept (grace period)"]),
       ],
     },

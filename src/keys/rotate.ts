@@ -28,16 +28,19 @@ import type { RoleOverrides } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
 import { allPublicKeys, KEY_TAG, orphanKeys, orphanMinAge } from "./keys.ts";
 import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
-import type { RestartVps } from "../vp/hooks.ts";
+import { vpRestartHook } from "../vp/hooks.ts";
+
+/** Restarts the backend's VP tasks after the switch, so they sign with the new key; returns how many. */
+export type RestartVps = (ctx: Context) => Promise<number>;
 
 
 export interface RotateOptions {
   graceMs: number;
-  dryRun: boolean;
   /** Without a stack: where the new private key goes (created 0600, never overwritten). */
   privateKeyFile?: string;
   overrides: RoleOverrides;
-  restartVps?: RestartVps;
+  /** --restart-vps / --no-restart-vps; default: restart when a stack names the backend. */
+  restartVps?: boolean;
 }
 
 export const PENDING_STAGE = "IVSCTL_PENDING";
@@ -59,8 +62,9 @@ export function checkRotate(ctx: Context, o: RotateOptions): void {
   if (o.privateKeyFile && existsSync(o.privateKeyFile)) throw usageError(`${o.privateKeyFile} already exists: refusing to overwrite a key file`);
 }
 
-export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> {
+export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restartVps?: RestartVps } = {}): Promise<void> {
   checkRotate(ctx, o);
+  const restartVps = deps.restartVps ?? vpRestartHook(ctx, o.restartVps, o.overrides);
   const owner = ctx.globals.stack ?? "ivsctl";
   const useSecret = !o.privateKeyFile;
   const secretArn = useSecret ? await keySecretArn(ctx, o.overrides) : undefined;
@@ -81,9 +85,9 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     : o.graceMs === 0
       ? `DeletePublicKey ${previousArn} now`
       : `tag ${previousArn} ${KEY_TAG.retireAfter}=${retireAfter} (grace ${formatDuration(o.graceMs)}; \`keys prune\` deletes it after)`;
-  steps[5]!.detail = o.restartVps ? "restart running VP tasks" : "not requested";
+  steps[5]!.detail = restartVps ? "restart running VP tasks" : "not requested";
 
-  if (o.dryRun) {
+  if (ctx.globals.dryRun) {
     ctx.out.result(
       { dryRun: true, stack: ctx.globals.stack ?? null, keySecretArn: secretArn ?? null, currentVersionId: current?.versionId ?? null, previousPublicKeyArn: previousArn ?? null, steps },
       { kind: "table", title: "Rotation plan (nothing changed):", columns: ["step", "name", "action"], rows: steps.map((s) => [s.step, s.name, s.detail]) },
@@ -233,9 +237,9 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   }
 
   // 6. restart VPs. The rotation stands whatever happens here: the new key is current and valid.
-  if (o.restartVps) {
+  if (restartVps) {
     try {
-      vpsRestarted = await o.restartVps(ctx);
+      vpsRestarted = await restartVps(ctx);
       report(5, "done", `${vpsRestarted} task(s) restarted`);
     } catch (e) {
       report(5, "failed", toCliError(e).message);

@@ -16,7 +16,6 @@ export interface CreateStageOptions extends KeySourceOptions {
   /** undefined with --no-token. */
   token?: TokenOptions;
   selfSigned: boolean;
-  dryRun: boolean;
 }
 
 export interface StageTokenOptions extends KeySourceOptions {

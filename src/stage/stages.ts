@@ -3,7 +3,6 @@ import {
   CreateStageCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
-  GetStageCommand,
   paginateListParticipants,
   paginateListStageSessions,
   paginateListStages,
@@ -13,34 +12,22 @@ import {
   type StageSessionSummary,
   type StageSummary,
 } from "@aws-sdk/client-ivs-realtime";
-import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { toCliError } from "../cli/errors.ts";
 import type { Cell, HumanView } from "../cli/output.ts";
 import { checkCreateStage, checkDisconnectReason, type CreateStageOptions } from "./options.ts";
-import { selfSignedToken, type IssuedToken } from "./tokens.ts";
+import { fetchStage, resolveStageArn } from "./lookup.ts";
+import { selfSignedToken, type IssuedToken } from "../tokens/self-signed.ts";
 import { loadSigningKey } from "../keys/signing-key.ts";
-import type { StopStageVps } from "../vp/hooks.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { stageVpStopper } from "../vp/hooks.ts";
 
-export async function resolveStageArn(rt: IVSRealTimeClient, ref: string): Promise<string> {
-  return resolveArn(parseResourceRef(ref, "stage"), "stage", async function* () {
-    for await (const page of paginateListStages({ client: rt }, {})) yield* page.stages ?? [];
-  });
-}
+export { fetchStage, resolveStageArn };
 
-/** ARN, id or name -> the full stage (one GetStage). Unknown: exit 4. */
-export async function fetchStage(ctx: Context, ref: string): Promise<{ rt: IVSRealTimeClient; stage: Stage }> {
-  parseResourceRef(ref, "stage");
-  const rt = await ctx.aws.realtime();
-  try {
-    const arn = await resolveStageArn(rt, ref);
-    const { stage } = await rt.send(new GetStageCommand({ arn }));
-    return { rt, stage: stage! };
-  } catch (e) {
-    throw toCliError(e, `finding stage ${ref}`);
-  }
-}
+/** Stops the virtual participants on a stage (the VP backend's hook); returns how many. */
+export type StopStageVps = (ctx: Context, stageArn: string) => Promise<number>;
 
 export function stageView(s: Stage, token?: IssuedToken, title?: string): HumanView {
   const fields: [string, Cell][] = [
@@ -78,7 +65,7 @@ export async function createStage(ctx: Context, opts: CreateStageOptions): Promi
       ? { participantTokenConfigurations: [{ userId: opts.token!.userId, capabilities: opts.token!.capabilities, duration: opts.token!.durationMinutes, attributes: opts.token!.attributes }] }
       : {}),
   };
-  if (opts.dryRun) return printDryRun(ctx, "CreateStage", opts.selfSigned ? { ...request, selfSignedToken: "signed locally with the current key after CreateStage" } : request);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "CreateStage", opts.selfSigned ? { ...request, selfSignedToken: "signed locally with the current key after CreateStage" } : request);
   // Load the signing key first: a missing key must not leave a stage behind.
   const key = opts.selfSigned ? await loadSigningKey(ctx, opts) : undefined;
   const rt = await ctx.aws.realtime();
@@ -127,7 +114,8 @@ async function connectedParticipants(rt: IVSRealTimeClient, stage: Stage): Promi
  * Delete in order: disconnect the current participants, stop the stage's virtual participants
  * (when a VP backend is known), delete the stage. Every step is reported.
  */
-export async function deleteStage(ctx: Context, opts: { stage: string; dryRun: boolean; stopVps?: StopStageVps }): Promise<void> {
+export async function deleteStage(ctx: Context, opts: { stage: string; overrides: RoleOverrides }, deps: { stopVps?: StopStageVps } = {}): Promise<void> {
+  const stopVps = deps.stopVps ?? stageVpStopper(ctx, opts.overrides);
   const { rt, stage } = await fetchStage(ctx, opts.stage);
   const arn = stage.arn!;
   let participants: ParticipantSummary[];
@@ -136,8 +124,8 @@ export async function deleteStage(ctx: Context, opts: { stage: string; dryRun: b
   } catch (e) {
     throw toCliError(e, `listing participants of ${arn}`);
   }
-  if (opts.dryRun) {
-    return printDryRun(ctx, "DeleteStage", { arn, disconnect: participants.map((p) => p.participantId), stopVirtualParticipants: Boolean(opts.stopVps) });
+  if (ctx.globals.dryRun) {
+    return printDryRun(ctx, "DeleteStage", { arn, disconnect: participants.map((p) => p.participantId), stopVirtualParticipants: Boolean(stopVps) });
   }
   await confirmOrRefuse(ctx, `Delete stage ${arn}${participants.length ? ` and disconnect ${participants.length} participant(s)` : ""}?`);
   const disconnected: string[] = [];
@@ -151,8 +139,8 @@ export async function deleteStage(ctx: Context, opts: { stage: string; dryRun: b
   }
   ctx.log.info(`step 1/3: disconnected ${disconnected.length} participant(s)`);
   let vpsStopped: number | null = null;
-  if (opts.stopVps) {
-    vpsStopped = await opts.stopVps(ctx, arn);
+  if (stopVps) {
+    vpsStopped = await stopVps(ctx, arn);
     ctx.log.info(`step 2/3: stopped ${vpsStopped} virtual participant(s)`);
   } else ctx.log.info("step 2/3: no stack known: no virtual participants to stop");
   try {
@@ -209,7 +197,7 @@ export async function listParticipants(ctx: Context, opts: { stage: string; sess
   );
 }
 
-export async function disconnect(ctx: Context, opts: { stage: string; participantId: string; reason?: string; dryRun: boolean }): Promise<void> {
+export async function disconnect(ctx: Context, opts: { stage: string; participantId: string; reason?: string }): Promise<void> {
   checkDisconnectReason(opts.reason);
   const { checkParticipantId } = await import("../tokens/participant.ts");
   checkParticipantId(opts.participantId, "<participant-id>");
@@ -222,7 +210,7 @@ export async function disconnect(ctx: Context, opts: { stage: string; participan
     throw toCliError(e, `finding stage ${opts.stage}`);
   }
   const request = { stageArn: arn, participantId: opts.participantId, ...(opts.reason ? { reason: opts.reason } : {}) };
-  if (opts.dryRun) return printDryRun(ctx, "DisconnectParticipant", request);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "DisconnectParticipant", request);
   try {
     await rt.send(new DisconnectParticipantCommand(request));
   } catch (e) {

@@ -6,49 +6,15 @@
 import { CreateParticipantTokenCommand, type Stage } from "@aws-sdk/client-ivs-realtime";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
-import { loadSigningKey, type SigningKey } from "../keys/signing-key.ts";
-import { newParticipantId, participantClaims, signParticipantToken, type TokenOptions } from "../tokens/participant.ts";
+import { loadSigningKey } from "../keys/signing-key.ts";
+import { newParticipantId } from "../tokens/participant.ts";
+import { claimsFor, selfSignedResult, type IssuedToken } from "../tokens/self-signed.ts";
+import { fetchStage } from "./lookup.ts";
 import { mintThreads, signMany } from "./mint-pool.ts";
 import { checkStageToken, type StageTokenOptions } from "./options.ts";
-import { fetchStage } from "./stages.ts";
-
-export interface IssuedToken {
-  token: string;
-  participantId: string;
-  userId: string;
-  capabilities: string[];
-  attributes?: Record<string, string>;
-  expirationTime?: Date | string;
-  source: "api" | "self-signed";
-  publicKeyArn?: string;
-}
 
 /** CreateParticipantToken calls in flight at once in bulk: well under IVS's rate, no throttling. */
 export const API_CONCURRENCY = 8;
-
-function claimsFor(stage: Stage, token: TokenOptions, participantId: string, nowMs: number) {
-  return participantClaims({ stageArn: stage.arn!, endpoints: stage.endpoints ?? {}, participantId, nowMs, token });
-}
-
-function selfSignedResult(stage: Stage, key: SigningKey, token: TokenOptions, participantId: string, signed: string, nowMs: number): IssuedToken {
-  const exp = Math.floor(nowMs / 1000) + token.durationMinutes * 60;
-  return {
-    token: signed,
-    participantId,
-    userId: token.userId ?? "",
-    capabilities: token.capabilities,
-    ...(token.attributes ? { attributes: token.attributes } : {}),
-    expirationTime: new Date(exp * 1000).toISOString(),
-    source: "self-signed",
-    publicKeyArn: key.publicKeyArn,
-  };
-}
-
-/** One self-signed token for a stage (also used by `stage create --self-signed`). */
-export function selfSignedToken(stage: Stage, key: SigningKey, token: TokenOptions, nowMs: number, participantId = newParticipantId()): IssuedToken {
-  const signed = signParticipantToken(claimsFor(stage, token, participantId, nowMs), key.privateKey, key.publicKeyArn);
-  return selfSignedResult(stage, key, token, participantId, signed, nowMs);
-}
 
 function tokenView(t: IssuedToken, stageArn: string) {
   return {

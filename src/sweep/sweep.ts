@@ -12,7 +12,6 @@ import { pollUntil } from "../cli/wait.ts";
 
 export interface SweepOptions {
   tags: Record<string, string>;
-  dryRun: boolean;
 }
 
 interface Found {
@@ -94,9 +93,9 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
   }
 
   const selector = Object.entries(o.tags).map(([k, v]) => `${k}=${v}`).join(", ");
-  const rows: { type: string; arn: string; name?: string; result: string }[] = found.map((f) => ({ type: f.type, arn: f.arn, name: f.name, result: o.dryRun ? "would delete" : "pending" }));
+  const rows: { type: string; arn: string; name?: string; result: string }[] = found.map((f) => ({ type: f.type, arn: f.arn, name: f.name, result: ctx.globals.dryRun ? "would delete" : "pending" }));
   const errors: CliError[] = [];
-  if (!o.dryRun && found.length > 0) {
+  if (!ctx.globals.dryRun && found.length > 0) {
     await confirmOrRefuse(ctx, `Delete ${found.length} resource(s) tagged ${selector}?`);
     for (const [i, f] of found.entries()) {
       try {
@@ -114,7 +113,7 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
     }
   }
   ctx.out.result(
-    { tags: o.tags, dryRun: o.dryRun, resources: rows },
+    { tags: o.tags, dryRun: ctx.globals.dryRun, resources: rows },
     { kind: "table", title: found.length ? undefined : `nothing tagged ${selector}`, columns: ["type", "name", "arn", "result"], rows: rows.map((r) => [r.type, r.name, r.arn, r.result]) },
   );
   // The first failure decides the exit code (throttled: 6, permissions: 3, state: 5, …).

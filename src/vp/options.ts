@@ -37,7 +37,6 @@ export interface InviteOptions {
   timeoutMs?: number;
   force: boolean;
   overrides: RoleOverrides;
-  dryRun: boolean;
 }
 
 export interface KickOptions {
@@ -45,7 +44,6 @@ export interface KickOptions {
   all: boolean;
   participantId?: string;
   overrides: RoleOverrides;
-  dryRun: boolean;
 }
 
 export interface ListOptions {

@@ -13,6 +13,7 @@ import {
 import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
+import { fetchStage } from "../stage/lookup.ts";
 
 export interface VpStage {
   arn: string;
@@ -37,9 +38,8 @@ export async function getStage(rt: IVSRealTimeClient, arn: string): Promise<VpSt
   return toVpStage(stage!);
 }
 
-/** ARN, 12-character id or name -> the stage (src/stage's resolution: ListStages only for ids and names). Unknown: exit 4. */
+/** ARN, 12-character id or name -> the stage (src/stage/lookup.ts: ListStages only for ids and names). Unknown: exit 4. */
 export async function resolveStage(ctx: Context, ref: string): Promise<VpStage> {
-  const { fetchStage } = await import("../stage/stages.ts");
   return toVpStage((await fetchStage(ctx, ref)).stage);
 }
 

@@ -36,7 +36,7 @@ async function selfSigned(ctx: Context, resolver: StackResolver, stage: VpStage,
   const [{ parseSigningKeyDoc }, { importPrivateKeyPem }, { selfSignedToken }, { DEFAULT_DURATION_MINUTES }] = await Promise.all([
     import("../keys/signing-key.ts"),
     import("../tokens/es384.ts"),
-    import("../stage/tokens.ts"),
+    import("../tokens/self-signed.ts"),
     import("../tokens/participant.ts"),
   ]);
   let doc;

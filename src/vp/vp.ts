@@ -111,7 +111,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   }
 
   const who = { asset: opts.asset, userId: opts.userId, attributes: opts.attributes };
-  if (opts.dryRun) {
+  if (ctx.globals.dryRun) {
     return printDryRun(ctx, "RunTask", runTaskInput(target, container, stage, undefined, vpEnvironment(stage, undefined, who, opts.env)) as unknown as Record<string, unknown>);
   }
   const token = await mintVpToken(ctx, resolver, stage, who);
@@ -208,7 +208,7 @@ export async function kickVp(ctx: Context, opts: KickOptions): Promise<void> {
       "add --all to stop every one, or --participant ID for one",
     );
   }
-  if (opts.dryRun) return printDryRun(ctx, "StopTask", { cluster, tasks: targets.map((t) => t.taskArn), reason: "kicked by ivsctl" });
+  if (ctx.globals.dryRun) return printDryRun(ctx, "StopTask", { cluster, tasks: targets.map((t) => t.taskArn), reason: "kicked by ivsctl" });
   const stopped = await stopAndDisconnect(ctx, ecs, cluster, targets, "kicked by ivsctl vp kick");
   ctx.log.success(`kicked ${stopped.length} VP${stopped.length === 1 ? "" : "s"} from stage ${stage.name || stage.arn}`);
   ctx.out.result({ stageArn: stage.arn, stopped: stopped.map(taskJson) }, vpRows(stopped));

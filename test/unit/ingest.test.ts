@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { X509Certificate } from "node:crypto";
-import { createContext, type GlobalOptions } from "../../src/cli/context.ts";
+import { testContext } from "../helpers/context.ts";
 import { bufferIO } from "../../src/cli/io.ts";
 import { parseStatsLine } from "../../src/ingest/ffmpeg.ts";
 import { meaningfulError, runIngest } from "../../src/ingest/ingest.ts";
@@ -177,14 +177,13 @@ describe.skipIf(!HAS_FFMPEG)("stage ingest through an RTMPS ingest configuration
   });
   afterAll(() => server?.stop());
 
-  const globals = (): GlobalOptions => ({ output: "json", local: true, yes: false, dryRun: false, quiet: false, color: false, debug: false, showSecrets: false });
   const options = (over: Partial<IngestOptions>): IngestOptions => ({
-    keep: false, loop: false, resolution: { width: 640, height: 360 }, resolutionGiven: true, fps: 30, audioBitrateBps: 128_000, waitLive: true, dryRun: false, stage: stageArn, durationMs: 3_000, ...over,
+    keep: false, loop: false, resolution: { width: 640, height: 360 }, resolutionGiven: true, fps: 30, audioBitrateBps: 128_000, waitLive: true, stage: stageArn, durationMs: 3_000, ...over,
   });
 
   test("a temporary configuration is created, goes ACTIVE while publishing, and is deleted afterwards", async () => {
     const io = bufferIO();
-    const ctx = createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals());
+    const ctx = testContext(server.url, { io: io });
     await runIngest(ctx, options({}));
     const out = JSON.parse(io.out());
     expect(out.target).toBe(stageArn);
@@ -199,13 +198,13 @@ describe.skipIf(!HAS_FFMPEG)("stage ingest through an RTMPS ingest configuration
 
   test("--keep keeps it (INACTIVE after the publisher leaves); --ingest-config reuses it", async () => {
     const io = bufferIO();
-    const ctx = createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals());
+    const ctx = testContext(server.url, { io: io });
     await runIngest(ctx, options({ keep: true, durationMs: 2_000 }));
     const arn = JSON.parse(io.out()).ingestConfigurationArn;
     const kept = server.store.get<IngestConfigurationDoc>(INGEST_CONFIG_KIND, arn)!;
     expect([kept.stageArn, kept.ingestProtocol, kept.state]).toEqual([stageArn, "RTMPS", "INACTIVE"]);
     const io2 = bufferIO();
-    await runIngest(createContext(io2, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals()), options({ ingestConfig: arn, durationMs: 2_000 }));
+    await runIngest(testContext(server.url, { io: io2 }), options({ ingestConfig: arn, durationMs: 2_000 }));
     expect(JSON.parse(io2.out()).ingestConfigurationArn).toBe(arn);
     expect(server.store.get(INGEST_CONFIG_KIND, arn)).toBeDefined(); // given, not temporary: never deleted
   }, 20_000);

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { createPublicKey } from "node:crypto";
 import { GetPublicKeyCommand, IVSRealTimeClient, ListPublicKeysCommand } from "@aws-sdk/client-ivs-realtime";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
+import type { Context, GlobalOptions } from "../../src/cli/context.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { pruneKeys } from "../../src/keys/keys.ts";
 import { rotateKeys, type RotateOptions } from "../../src/keys/rotate.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
@@ -19,13 +19,11 @@ let rt: IVSRealTimeClient;
 let sm: SecretsManagerClient;
 const SECRET = "ivsctl-local/participant-token-signing-key";
 
-function context(now = Date.now(), globals: Partial<GlobalOptions> = {}): Context & { io: ReturnType<typeof bufferIO> } {
-  const io = bufferIO();
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: "ivsctl-local", ...globals };
-  return createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1" }, g, () => now) as Context & { io: ReturnType<typeof bufferIO> };
+function context(now = Date.now(), globals: Partial<GlobalOptions> = {}): TestContext {
+  return testContext(server.url, { globals: { yes: true, quiet: true, stack: "ivsctl-local", ...globals }, now: () => now });
 }
 
-const opts = (o: Partial<RotateOptions> = {}): RotateOptions => ({ graceMs: 3_600_000, dryRun: false, overrides: {}, ...o });
+const opts = (o: Partial<RotateOptions> = {}): RotateOptions => ({ graceMs: 3_600_000, overrides: {}, restartVps: false, ...o });
 
 async function fault(f: Record<string, unknown>) {
   await fetch(`${server.url}/_ivsctl/faults`, { method: "POST", body: JSON.stringify(f) });
@@ -50,9 +48,9 @@ async function expectConsistent() {
   expect(Buffer.compare(createPublicKey(publicKey!.publicKeyMaterial!).export({ type: "spki", format: "der" }), fromPrivate)).toBe(0);
 }
 
-async function rotate(ctx: Context, o: RotateOptions): Promise<CliError | undefined> {
+async function rotate(ctx: Context, o: RotateOptions, deps: Parameters<typeof rotateKeys>[2] = {}): Promise<CliError | undefined> {
   try {
-    await rotateKeys(ctx, o);
+    await rotateKeys(ctx, o, deps);
     return undefined;
   } catch (e) {
     expect(e).toBeInstanceOf(CliError);
@@ -112,7 +110,7 @@ describe("keys rotate", () => {
 
   test("a failing VP restart does not undo the rotation: the new key stays current and consistent", async () => {
     const ctx = context();
-    const err = await rotate(ctx, opts({ restartVps: async () => Promise.reject(new Error("ecs down")) }));
+    const err = await rotate(ctx, opts(), { restartVps: async () => Promise.reject(new Error("ecs down")) });
     expect(err?.message).toContain("the new key is current, but restarting virtual participants failed");
     await expectConsistent();
   });
@@ -120,7 +118,7 @@ describe("keys rotate", () => {
   test("the restart hook runs after the switch, and its count is reported", async () => {
     let seenCurrent: string | undefined;
     const ctx = context();
-    await rotateKeys(ctx, opts({ restartVps: async () => ((seenCurrent = (await currentDoc()).doc!.publicKeyArn), 3) }));
+    await rotateKeys(ctx, opts(), { restartVps: async () => ((seenCurrent = (await currentDoc()).doc!.publicKeyArn), 3) });
     const out = JSON.parse(ctx.io.out());
     expect(seenCurrent).toBe(out.publicKeyArn);
     expect(out.virtualParticipantsRestarted).toBe(3);
@@ -161,15 +159,15 @@ describe("keys rotate", () => {
     await rotateKeys(context(t0), opts({ graceMs: 2 * 3_600_000 }));
     const current = (await currentDoc()).doc!.publicKeyArn;
     const early = context(t0 + 3_600_000);
-    await pruneKeys(early, { dryRun: false, overrides: {} });
+    await pruneKeys(early, { overrides: {} });
     expect(JSON.parse(early.io.out()).deleted).not.toContain(prev);
     expect(await keyArns()).toContain(prev);
     const dry = context(t0 + 3 * 3_600_000, { dryRun: true });
-    await pruneKeys(dry, { dryRun: true, overrides: {} });
+    await pruneKeys(dry, { overrides: {} });
     expect(JSON.parse(dry.io.out()).wouldDelete).toContain(prev);
     expect(await keyArns()).toContain(prev);
     const late = context(t0 + 3 * 3_600_000);
-    await pruneKeys(late, { dryRun: false, overrides: {} });
+    await pruneKeys(late, { overrides: {} });
     expect(JSON.parse(late.io.out()).deleted).toContain(prev);
     expect(await keyArns()).not.toContain(prev);
     expect(await keyArns()).toContain(current);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { checkRecordingOptions, parseRenditions, parseThumbnailStorage, s3BucketNameProblem, toRecordingRequest, type RecordingOptions } from "../../src/channel/recording-options.ts";
 import { expectUsageError } from "../helpers/assert.ts";
 
-const base: RecordingOptions = { bucket: "my-vods", wait: false, dryRun: false };
+const base: RecordingOptions = { bucket: "my-vods", wait: false };
 
 const usage = (fn: () => unknown): string => expectUsageError(fn).message;
 

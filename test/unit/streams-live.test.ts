@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateChannelCommand } from "@aws-sdk/client-ivs";
-import { createContext, type GlobalOptions } from "../../src/cli/context.ts";
+import type { GlobalOptions } from "../../src/cli/context.ts";
+import { testContext } from "../helpers/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { getSession, getStream, listSessions, listStreams, stopStream } from "../../src/channel/streams.ts";
 import { deleteStreamKey, rotateStreamKey } from "../../src/channel/stream-keys.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
@@ -16,14 +16,9 @@ import { startStream, updateStreamIngest } from "../../src/local/streams.ts";
 let server: LocalServer;
 const disconnected: string[] = [];
 
-const globals = (over: Partial<GlobalOptions> = {}): GlobalOptions => ({
-  output: "json", local: true, yes: false, dryRun: false, quiet: false, color: false, debug: false, showSecrets: false, ...over,
-});
-
 function ctxFor(over: Partial<GlobalOptions> = {}) {
-  const io = bufferIO();
-  const ctx = createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1" }, globals(over));
-  return { ctx, io, out: () => JSON.parse(io.out()) };
+  const ctx = testContext(server.url, { globals: over });
+  return { ctx, io: ctx.io, out: () => JSON.parse(ctx.io.out()) };
 }
 
 async function liveChannel(name: string) {
@@ -89,31 +84,31 @@ describe("a LIVE stream", () => {
   test("stream-key rotate and delete refuse on a LIVE channel (exit 5) unless --force", async () => {
     const ch = await liveChannel("live-rotate");
     const { ctx } = ctxFor({ yes: true });
-    const e = await cliError(rotateStreamKey(ctx, { channel: "live-rotate", force: false, dryRun: false }));
+    const e = await cliError(rotateStreamKey(ctx, { channel: "live-rotate", force: false }));
     expect(e.exitCode).toBe(5);
     expect(e.message).toBe(`channel ${ch.arn} is LIVE: rotating its stream key cuts the broadcast`);
     expect(e.hint).toBe("add --force to rotate anyway, or stop the stream first");
-    const d = await cliError(deleteStreamKey(ctx, { channel: "live-rotate", force: false, dryRun: false }));
+    const d = await cliError(deleteStreamKey(ctx, { channel: "live-rotate", force: false }));
     expect(d.exitCode).toBe(5);
     const forced = ctxFor({ yes: true });
-    await rotateStreamKey(forced.ctx, { channel: "live-rotate", force: true, dryRun: false });
+    await rotateStreamKey(forced.ctx, { channel: "live-rotate", force: true });
     expect(forced.out().streamKey.arn).toMatch(/stream-key\//);
   });
 
   test("stream stop: needs --yes, disconnects the publisher, ends the session", async () => {
     const ch = await liveChannel("live-stop");
-    const refused = await cliError(stopStream(ctxFor().ctx, { channel: "live-stop", dryRun: false }));
+    const refused = await cliError(stopStream(ctxFor().ctx, { channel: "live-stop" }));
     expect(refused.exitCode).toBe(2);
     expect(refused.message).toBe(`Stop the live stream of ${ch.arn}? The encoder is disconnected: refusing without --yes (stdin is not a terminal)`);
     const { ctx, out } = ctxFor({ yes: true });
-    await stopStream(ctx, { channel: "live-stop", dryRun: false });
+    await stopStream(ctx, { channel: "live-stop" });
     expect(out()).toEqual({ channelArn: ch.arn, stopped: true });
     expect(disconnected).toContain(ch.arn);
     const after = ctxFor();
     await getStream(after.ctx, { channel: "live-stop" });
     expect(after.out().stream).toEqual({ channelArn: ch.arn, state: "OFFLINE" });
     expect(after.out().lastSession.streamId).toBe(ch.streamId);
-    const again = await cliError(stopStream(ctxFor({ yes: true }).ctx, { channel: "live-stop", dryRun: false }));
+    const again = await cliError(stopStream(ctxFor({ yes: true }).ctx, { channel: "live-stop" }));
     expect(again.exitCode).toBe(5);
     expect(again.code).toBe("ChannelNotBroadcasting");
   });
@@ -121,7 +116,7 @@ describe("a LIVE stream", () => {
   test("stream sessions and stream session show times, encoder settings and events", async () => {
     const ch = await liveChannel("live-sessions");
     const stop = ctxFor({ yes: true });
-    await stopStream(stop.ctx, { channel: ch.arn, dryRun: false });
+    await stopStream(stop.ctx, { channel: ch.arn });
     const second = startStream(server.store, { arn: ch.arn, playbackUrl: "http://x/p.m3u8" }, new Date());
     const list = ctxFor();
     await listSessions(list.ctx, { channel: "live-sessions" });

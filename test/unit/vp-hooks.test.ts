@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateStageCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
-import { bufferIO } from "../../src/cli/io.ts";
+import type { Context, GlobalOptions } from "../../src/cli/context.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
 import { createEcsService } from "../../src/local/ecs.ts";
 import { ivsRealtimeService, joinStage, leaveStage } from "../../src/local/ivs-realtime.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
@@ -15,10 +15,8 @@ import { inviteVp, listVps, restartVpTasks, stopStageVps } from "../../src/vp/vp
 let server: LocalServer;
 let rt: IVSRealTimeClient;
 
-function context(globals: Partial<GlobalOptions> = {}): Context & { io: ReturnType<typeof bufferIO> } {
-  const io = bufferIO();
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: "ivsctl-local", ...globals };
-  return createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, IVSCTL_POLL_MS: "20" }, g) as Context & { io: ReturnType<typeof bufferIO> };
+function context(globals: Partial<GlobalOptions> = {}): TestContext {
+  return testContext(server.url, { globals: { yes: true, quiet: true, stack: "ivsctl-local", ...globals }, env: { IVSCTL_POLL_MS: "20", AWS_MAX_ATTEMPTS: undefined } });
 }
 
 /** Every VP task, stopped ones included, through `vp list --all`. */
@@ -35,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const invite = (ctx: Context, stage: string, extra: Record<string, unknown> = {}) =>
-  inviteVp(ctx, { stage, env: { LOG_LEVEL: "debug" }, wait: true, timeoutMs: 30_000, force: false, overrides: {}, dryRun: false, asset: "loop.mp4", userId: "bot", attributes: { role: "host" }, ...extra });
+  inviteVp(ctx, { stage, env: { LOG_LEVEL: "debug" }, wait: true, timeoutMs: 30_000, force: false, overrides: {}, asset: "loop.mp4", userId: "bot", attributes: { role: "host" }, ...extra });
 
 describe("VP hooks", () => {
   test("restartVpTasks replaces every running VP (new token, same stage/asset/user/attributes/env) and stops the old task", async () => {

@@ -1,0 +1,23 @@
+/** Flag definitions that several commands share: one wording each (nuxi's shared arguments). */
+import type { FlagDefs } from "../src/cli/args.ts";
+import { ROLE_SPECS } from "../src/stack/roles.ts";
+
+/** `--tag key=value`, on every command that creates something. */
+export const tagArg = {
+  tag: { type: "string", description: "Tag as key=value (IVSCTL_DEFAULT_TAGS are added)", valueHint: "k=v", repeatable: true },
+} as const satisfies FlagDefs;
+
+/** The channel a command acts on. */
+export const channelArg = {
+  channel: { type: "positional", description: "Channel ARN, id or name" },
+} as const satisfies FlagDefs;
+
+/** The channel, or one of its stream keys by ARN. */
+export const channelOrStreamKeyArg = {
+  channel: { type: "positional", description: "Channel ARN, id or name, or a stream-key ARN" },
+} as const satisfies FlagDefs;
+
+/** `--key-secret`: the stack role that holds the participant-token signing key. */
+export const keySecretArg = {
+  "key-secret": { type: "string", description: `${ROLE_SPECS.keySecret.description} (env ${ROLE_SPECS.keySecret.env}; default: the stack's)`, valueHint: "arn" },
+} as const satisfies FlagDefs;
