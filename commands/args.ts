@@ -21,3 +21,8 @@ export const channelOrStreamKeyArg = {
 export const keySecretArg = {
   "key-secret": { type: "string", description: `${ROLE_SPECS.keySecret.description} (env ${ROLE_SPECS.keySecret.env}; default: the stack's)`, valueHint: "arn" },
 } as const satisfies FlagDefs;
+
+/** `--if-exists` on deletes: a resource that is already gone is success, for re-runs. */
+export const ifExistsArg = {
+  "if-exists": { type: "boolean", description: "Exit 0 when it is already gone (for re-runs)" },
+} as const satisfies FlagDefs;

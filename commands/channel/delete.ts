@@ -1,15 +1,16 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { channelArg } from "../args.ts";
+import { channelArg, ifExistsArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "delete", description: "Delete a channel and its stream keys (asks first; --yes when not on a terminal)" },
   args: {
     ...channelArg,
+    ...ifExistsArg,
     ...mutatingArgs,
     ...globalArgs,
   },
   examples: ["ivsctl channel delete demo --yes"],
-  options: (args) => ({ channel: args.requiredPositional("channel") }),
+  options: (args) => ({ channel: args.requiredPositional("channel"), ifExists: args.flag("if-exists") }),
   run: () => import("../../src/channel/channels.ts").then((m) => m.deleteChannel),
 });

@@ -12,12 +12,14 @@ import {
   type StreamKey,
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
-import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import type { Context } from "../cli/context.ts";
+import { deleteResource } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { checkChannelSettings, toChannelRequest, type CreateChannelOptions, type UpdateChannelOptions } from "./options.ts";
 import { rtmpIngestUrl, rtmpsIngestUrl, srtIngestUrl } from "./urls.ts";
+import { collect } from "../aws/paginate.ts";
 
 /** ARN, id or name -> channel ARN. The form is checked before any call. */
 export async function resolveChannelArn(ivs: IvsClient, ref: string): Promise<string> {
@@ -77,14 +79,8 @@ export async function createChannel(ctx: Context, opts: CreateChannelOptions): P
 
 export async function listChannels(ctx: Context, opts: { nameFilter?: string; recordingConfigurationArn?: string }): Promise<ChannelSummary[]> {
   const ivs = await ctx.aws.ivs();
-  const channels: ChannelSummary[] = [];
-  try {
-    for await (const page of paginateListChannels({ client: ivs }, { filterByName: opts.nameFilter, filterByRecordingConfigurationArn: opts.recordingConfigurationArn })) {
-      channels.push(...(page.channels ?? []));
-    }
-  } catch (e) {
-    throw toCliError(e, "listing channels");
-  }
+  const filters = { filterByName: opts.nameFilter, filterByRecordingConfigurationArn: opts.recordingConfigurationArn };
+  const channels = await collect(paginateListChannels({ client: ivs }, filters), (p) => p.channels, "listing channels");
   ctx.out.result(
     { channels },
     {
@@ -140,24 +136,14 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
   }
 }
 
-export async function deleteChannel(ctx: Context, opts: { channel: string }): Promise<void> {
+export async function deleteChannel(ctx: Context, opts: { channel: string; ifExists?: boolean }): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
-  let arn: string;
-  try {
-    arn = await resolveChannelArn(ivs, opts.channel);
-  } catch (e) {
-    throw toCliError(e, `deleting channel ${opts.channel}`);
-  }
-  if (ctx.globals.dryRun) {
-    return printDryRun(ctx, "DeleteChannel", { arn });
-  }
-  await confirmOrRefuse(ctx, `Delete channel ${arn}?`);
-  try {
-    await ivs.send(new DeleteChannelCommand({ arn }));
-  } catch (e) {
-    throw toCliError(e, `deleting channel ${opts.channel}`);
-  }
-  ctx.log.success(`deleted channel ${arn}`);
-  ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
+  await deleteResource(ctx, {
+    noun: "channel",
+    ref: opts.channel,
+    resolve: () => resolveChannelArn(ivs, opts.channel),
+    operation: "DeleteChannel",
+    send: (arn) => ivs.send(new DeleteChannelCommand({ arn })),
+  }, opts);
 }

@@ -13,11 +13,13 @@ import {
   type PlaybackKeyPair,
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn, checkResourceName } from "../aws/resolve.ts";
-import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import type { Context } from "../cli/context.ts";
+import { deleteResource } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile, readKeyFile } from "../tokens/es384.ts";
+import { collect } from "../aws/paginate.ts";
 
 export const PLAYBACK_KEY_QUOTA = 3;
 
@@ -138,11 +140,7 @@ export async function importPlaybackKey(ctx: Context, o: { file: string; name?: 
   ctx.out.result({ keyPair }, keyPairView(keyPair));
 }
 
-async function listAll(ivs: IvsClient): Promise<PlaybackKeyPair[]> {
-  const out: PlaybackKeyPair[] = [];
-  for await (const page of paginateListPlaybackKeyPairs({ client: ivs }, {})) out.push(...(page.keyPairs ?? []));
-  return out;
-}
+const listAll = (ivs: IvsClient): Promise<PlaybackKeyPair[]> => collect(paginateListPlaybackKeyPairs({ client: ivs }, {}), (p) => p.keyPairs, "listing playback keys");
 
 export async function resolvePlaybackKeyArn(ivs: IvsClient, ref: string): Promise<string> {
   return resolveArn(parseResourceRef(ref, "playback-key"), "playback-key", async function* () {
@@ -176,22 +174,15 @@ export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deletePlaybackKey(ctx: Context, o: { key: string }): Promise<void> {
+export async function deletePlaybackKey(ctx: Context, o: { key: string; ifExists?: boolean }): Promise<void> {
   parseResourceRef(o.key, "playback-key");
   const ivs = await ctx.aws.ivs();
-  let arn: string;
-  try {
-    arn = await resolvePlaybackKeyArn(ivs, o.key);
-  } catch (e) {
-    throw toCliError(e, `deleting playback key ${o.key}`);
-  }
-  if (ctx.globals.dryRun) return printDryRun(ctx, "DeletePlaybackKeyPair", { arn });
-  await confirmOrRefuse(ctx, `Delete playback key ${arn}? Tokens signed with its private key stop working`);
-  try {
-    await ivs.send(new DeletePlaybackKeyPairCommand({ arn }));
-  } catch (e) {
-    throw toCliError(e, `deleting playback key ${o.key}`);
-  }
-  ctx.log.success(`deleted playback key ${arn}`);
-  ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
+  await deleteResource(ctx, {
+    noun: "playback key",
+    ref: o.key,
+    resolve: () => resolvePlaybackKeyArn(ivs, o.key),
+    operation: "DeletePlaybackKeyPair",
+    send: (arn) => ivs.send(new DeletePlaybackKeyPairCommand({ arn })),
+    consequence: "Tokens signed with its private key stop working",
+  }, o);
 }

@@ -9,12 +9,14 @@ import {
   type RecordingConfigurationSummary,
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
-import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import type { Context } from "../cli/context.ts";
+import { deleteResource } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { pollUntil } from "../cli/wait.ts";
 import { CliError, stateError, toCliError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { checkRecordingOptions, toRecordingRequest, type RecordingOptions } from "./recording-options.ts";
+import { collect } from "../aws/paginate.ts";
 
 const RESOURCE = "recording-configuration";
 /** How long --wait waits for ACTIVE, and how often it looks. */
@@ -85,11 +87,8 @@ export async function createRecording(ctx: Context, o: RecordingOptions): Promis
   ctx.out.result({ recordingConfiguration: r }, recordingView(r));
 }
 
-async function listAll(ivs: IvsClient): Promise<RecordingConfigurationSummary[]> {
-  const out: RecordingConfigurationSummary[] = [];
-  for await (const page of paginateListRecordingConfigurations({ client: ivs }, {})) out.push(...(page.recordingConfigurations ?? []));
-  return out;
-}
+const listAll = (ivs: IvsClient): Promise<RecordingConfigurationSummary[]> =>
+  collect(paginateListRecordingConfigurations({ client: ivs }, {}), (p) => p.recordingConfigurations, "listing recording configurations");
 
 export async function resolveRecordingArn(ivs: IvsClient, ref: string): Promise<string> {
   return resolveArn(parseResourceRef(ref, RESOURCE), RESOURCE, async function* () {
@@ -127,22 +126,14 @@ export async function getRecording(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deleteRecording(ctx: Context, o: { recording: string }): Promise<void> {
+export async function deleteRecording(ctx: Context, o: { recording: string; ifExists?: boolean }): Promise<void> {
   parseResourceRef(o.recording, RESOURCE);
   const ivs = await ctx.aws.ivs();
-  let arn: string;
-  try {
-    arn = await resolveRecordingArn(ivs, o.recording);
-  } catch (e) {
-    throw toCliError(e, `deleting recording configuration ${o.recording}`);
-  }
-  if (ctx.globals.dryRun) return printDryRun(ctx, "DeleteRecordingConfiguration", { arn });
-  await confirmOrRefuse(ctx, `Delete recording configuration ${arn}?`);
-  try {
-    await ivs.send(new DeleteRecordingConfigurationCommand({ arn }));
-  } catch (e) {
-    throw toCliError(e, `deleting recording configuration ${o.recording}`);
-  }
-  ctx.log.success(`deleted recording configuration ${arn}`);
-  ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
+  await deleteResource(ctx, {
+    noun: "recording configuration",
+    ref: o.recording,
+    resolve: () => resolveRecordingArn(ivs, o.recording),
+    operation: "DeleteRecordingConfiguration",
+    send: (arn) => ivs.send(new DeleteRecordingConfigurationCommand({ arn })),
+  }, o);
 }

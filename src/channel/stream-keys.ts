@@ -22,6 +22,7 @@ import { CliError, notFoundError, stateError, toCliError, usageError } from "../
 import type { HumanView } from "../cli/output.ts";
 import { resolveChannelArn } from "./channels.ts";
 import { rtmpsIngestUrl } from "./urls.ts";
+import { collect } from "../aws/paginate.ts";
 
 export interface StreamKeyRef {
   /** Channel ARN, id or name; or a stream-key ARN (then `key` is not needed). */
@@ -43,11 +44,8 @@ export function checkStreamKeyRef(ref: StreamKeyRef): void {
   if (ref.key !== undefined && !KEY_ID.test(ref.key)) parseResourceRef(ref.key, "stream-key");
 }
 
-async function listKeys(ivs: IvsClient, channelArn: string): Promise<StreamKeySummary[]> {
-  const keys: StreamKeySummary[] = [];
-  for await (const page of paginateListStreamKeys({ client: ivs }, { channelArn, maxResults: 50 })) keys.push(...(page.streamKeys ?? []));
-  return keys;
-}
+const listKeys = (ivs: IvsClient, channelArn: string): Promise<StreamKeySummary[]> =>
+  collect(paginateListStreamKeys({ client: ivs }, { channelArn, maxResults: 50 }), (p) => p.streamKeys, `listing stream keys of ${channelArn}`);
 
 /** -> the stream-key ARN the user means (and its channel ARN, when known). */
 async function resolveKeyArn(ivs: IvsClient, ref: StreamKeyRef): Promise<string> {

@@ -8,17 +8,16 @@ import {
   type IngestConfiguration,
   type _Stream as Stream,
   type StreamSession,
-  type StreamSessionSummary,
-  type StreamSummary,
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
-import { toCliError, usageError } from "../cli/errors.ts";
+import { doing, toCliError, usageError } from "../cli/errors.ts";
 import type { Cell } from "../cli/output.ts";
 import { resolveChannelArn } from "./channels.ts";
 
 import { STREAM_HEALTH } from "./stream-health.ts";
+import { collect } from "../aws/paginate.ts";
 /** IVS stream ids: st- and 23 letters or digits (26 characters). */
 const STREAM_ID = /^st-[a-zA-Z0-9]{23}$/;
 
@@ -94,12 +93,7 @@ export async function getStream(ctx: Context, o: { channel: string }): Promise<v
 
 export async function listStreams(ctx: Context, o: { health?: (typeof STREAM_HEALTH)[number] }): Promise<void> {
   const ivs = await ctx.aws.ivs();
-  const streams: StreamSummary[] = [];
-  try {
-    for await (const page of paginateListStreams({ client: ivs }, o.health ? { filterBy: { health: o.health } } : {})) streams.push(...(page.streams ?? []));
-  } catch (e) {
-    throw toCliError(e, "listing live streams");
-  }
+  const streams = await collect(paginateListStreams({ client: ivs }, o.health ? { filterBy: { health: o.health } } : {}), (p) => p.streams, "listing live streams");
   ctx.out.result(
     { streams },
     {
@@ -129,13 +123,9 @@ export async function stopStream(ctx: Context, o: { channel: string }): Promise<
 }
 
 export async function listSessions(ctx: Context, o: { channel: string }): Promise<void> {
-  const sessions: StreamSessionSummary[] = [];
-  try {
-    const channelArn = await channelArnOf(ctx, o.channel);
-    for await (const page of paginateListStreamSessions({ client: await ctx.aws.ivs() }, { channelArn })) sessions.push(...(page.streamSessions ?? []));
-  } catch (e) {
-    throw toCliError(e, `listing stream sessions of ${o.channel}`);
-  }
+  const what = `listing stream sessions of ${o.channel}`;
+  const channelArn = await doing(what, () => channelArnOf(ctx, o.channel));
+  const sessions = await collect(paginateListStreamSessions({ client: await ctx.aws.ivs() }, { channelArn }), (p) => p.streamSessions, what);
   ctx.out.result(
     { streamSessions: sessions },
     {

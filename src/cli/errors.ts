@@ -138,3 +138,15 @@ function cleanMessage(message: string): string {
       .trim() || "unknown error"
   );
 }
+
+/**
+ * Runs one AWS step; any failure becomes a CliError that says what was being done. It replaces
+ * the `let x; try { x = await … } catch (e) { throw toCliError(e, …) }` shape.
+ */
+export async function doing<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    throw toCliError(e, what);
+  }
+}

@@ -16,9 +16,10 @@ import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { parseDuration } from "../cli/duration.ts";
 import { stateError, toCliError } from "../cli/errors.ts";
-import type { RoleOverrides } from "../stack/roles.ts";
+import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
+import { collect } from "../aws/paginate.ts";
 
 export const KEY_TAG = { owner: "ivsctl:owner", importedAt: "ivsctl:imported-at", retireAfter: "ivsctl:retire-after" } as const;
 
@@ -41,15 +42,12 @@ export function importedAtOf(k: { name?: string; tags?: Record<string, string> }
   return m ? new Date(Number(m[1])).toISOString() : undefined;
 }
 
-export async function allPublicKeys(rt: IVSRealTimeClient): Promise<PublicKeySummary[]> {
-  const out: PublicKeySummary[] = [];
-  for await (const page of paginateListPublicKeys({ client: rt }, {})) out.push(...(page.publicKeys ?? []));
-  return out;
-}
+export const allPublicKeys = (rt: IVSRealTimeClient): Promise<PublicKeySummary[]> =>
+  collect(paginateListPublicKeys({ client: rt }, {}), (p) => p.publicKeys, "listing public keys");
 
 /** The stack's current public key ARN (from its key secret), when a stack or secret is known. */
 export async function currentKeyArn(ctx: Context, overrides: RoleOverrides): Promise<{ arn?: string; secretArn?: string }> {
-  if (!ctx.globals.stack && !overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) return {};
+  if (!isRoleKnown("keySecret", { overrides, env: ctx.env, stack: ctx.globals.stack })) return {};
   const secretArn = await keySecretArn(ctx, overrides);
   const cur = await readCurrentSecret(ctx, secretArn);
   return { arn: cur.doc?.publicKeyArn, secretArn };

@@ -13,7 +13,7 @@ import { isArnOf } from "../aws/resolve.ts";
 import type { KeyObject } from "node:crypto";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError, usageError } from "../cli/errors.ts";
-import type { RoleOverrides } from "../stack/roles.ts";
+import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
 import { importPrivateKeyPem, readKeyFile } from "../tokens/es384.ts";
 
 export interface SigningKeyDoc {
@@ -61,7 +61,7 @@ export interface CurrentSecret {
 
 /** The key secret's ARN from the stack roles (flag, env, output, resource). */
 export async function keySecretArn(ctx: Context, overrides: RoleOverrides): Promise<string> {
-  const { stackResolver } = await import("../stack/outputs.ts");
+  const { stackResolver } = await import("../stack/resolve.ts");
   const r = await stackResolver(ctx, overrides).required("keySecret");
   return Array.isArray(r.value) ? r.value[0]! : r.value;
 }
@@ -89,7 +89,7 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
     const pem = readKeyFile(o.privateKeyFile, "private key file");
     return { privateKey: importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`), privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
   }
-  if (!ctx.globals.stack && !o.overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) {
+  if (!isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack })) {
     throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --private-key-file FILE --public-key-arn ARN");
   }
   const secretArn = await keySecretArn(ctx, o.overrides);

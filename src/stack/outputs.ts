@@ -1,12 +1,7 @@
 import type { Context } from "../cli/context.ts";
 import { configError } from "../cli/errors.ts";
 import type { RoleOverrides } from "./roles.ts";
-import { StackResolver } from "./resolve.ts";
-import { factCache } from "../aws/cache.ts";
-
-export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
-  return new StackResolver(ctx.globals.stack, () => ctx.aws.cloudformation(), overrides, ctx.env, factCache(ctx.env));
-}
+import { stackResolver } from "./resolve.ts";
 
 /** `ivsctl stack outputs`: the stack's outputs and the roles resolved from it, with their sources. */
 export async function showStackOutputs(ctx: Context, opts: { overrides: RoleOverrides }): Promise<void> {

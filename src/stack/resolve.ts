@@ -4,10 +4,16 @@
  * by type. One DescribeStacks and one ListStackResources per invocation, at most.
  */
 import { DescribeStacksCommand, paginateListStackResources, type CloudFormationClient, type Output as StackOutput, type Stack, type StackResourceSummary } from "@aws-sdk/client-cloudformation";
-import type { FactCache } from "../aws/cache.ts";
+import { factCache, type FactCache } from "../aws/cache.ts";
+import type { Context } from "../cli/context.ts";
 import { configError, toCliError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
-import { ROLE_NAMES, ROLE_SPECS, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
+import { isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
+
+/** The one way to get a resolver: the context's --stack, CloudFormation client, environment and cache. */
+export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
+  return new StackResolver(ctx.globals.stack, () => ctx.aws.cloudformation(), overrides, ctx.env, factCache(ctx.env));
+}
 
 export type RoleSource = "flag" | "env" | "output" | "resource" | "default" | "missing";
 
@@ -35,6 +41,11 @@ export class StackResolver {
 
   get name(): string | undefined {
     return this.stackName;
+  }
+
+  /** Whether the role can be looked for at all (see isRoleKnown). */
+  known(role: RoleName): boolean {
+    return isRoleKnown(role, { overrides: this.overrides, env: this.env, stack: this.stackName });
   }
 
   private stack(): Promise<Stack | undefined> {
@@ -88,7 +99,7 @@ export class StackResolver {
   }
 
   private async compute(role: RoleName, spec: RoleSpec): Promise<ResolvedRole> {
-    const split = (v: string) => (spec.list || spec.flag === "security-groups" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v);
+    const split = (v: string) => splitRoleValue(role, v);
     const flag = this.overrides[role];
     if (flag) return { role, value: split(flag), source: "flag", from: `--${spec.flag}` };
     const envValue = this.env[spec.env];

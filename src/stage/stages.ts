@@ -9,8 +9,6 @@ import {
   type IVSRealTimeClient,
   type ParticipantSummary,
   type Stage,
-  type StageSessionSummary,
-  type StageSummary,
 } from "@aws-sdk/client-ivs-realtime";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
@@ -23,6 +21,7 @@ import { selfSignedToken, type IssuedToken } from "../tokens/self-signed.ts";
 import { loadSigningKey } from "../keys/signing-key.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { stageVpStopper } from "../vp/hooks.ts";
+import { collect } from "../aws/paginate.ts";
 
 export { fetchStage, resolveStageArn };
 
@@ -86,12 +85,7 @@ export async function createStage(ctx: Context, opts: CreateStageOptions): Promi
 
 export async function listStages(ctx: Context): Promise<void> {
   const rt = await ctx.aws.realtime();
-  const stages: StageSummary[] = [];
-  try {
-    for await (const page of paginateListStages({ client: rt }, {})) stages.push(...(page.stages ?? []));
-  } catch (e) {
-    throw toCliError(e, "listing stages");
-  }
+  const stages = await collect(paginateListStages({ client: rt }, {}), (p) => p.stages, "listing stages");
   ctx.out.result(
     { stages },
     { kind: "table", columns: ["name", "id", "active session", "tags"], rows: stages.map((s) => [s.name, s.arn?.split("/").pop(), s.activeSessionId, Object.entries(s.tags ?? {}).map(([k, v]) => `${k}=${v}`).join(",")]) },
@@ -157,12 +151,7 @@ export async function deleteStage(ctx: Context, opts: { stage: string; overrides
 
 export async function listSessions(ctx: Context, ref: string): Promise<void> {
   const { rt, stage } = await fetchStage(ctx, ref);
-  const sessions: StageSessionSummary[] = [];
-  try {
-    for await (const page of paginateListStageSessions({ client: rt }, { stageArn: stage.arn })) sessions.push(...(page.stageSessions ?? []));
-  } catch (e) {
-    throw toCliError(e, `listing sessions of ${stage.arn}`);
-  }
+  const sessions = await collect(paginateListStageSessions({ client: rt }, { stageArn: stage.arn }), (p) => p.stageSessions, `listing sessions of ${stage.arn}`);
   ctx.out.result(
     { stageArn: stage.arn, activeSessionId: stage.activeSessionId ?? null, stageSessions: sessions },
     { kind: "table", columns: ["session", "start", "end", "active"], rows: sessions.map((s) => [s.sessionId, s.startTime, s.endTime, s.sessionId === stage.activeSessionId]) },

@@ -16,7 +16,8 @@ import { CliError, configError, toCliError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import type { RoleName } from "../stack/roles.ts";
-import { checkResolvedRole, STARTED_BY_PREFIX, VP_ENV, VP_TAG } from "./options.ts";
+import { checkResolvedRole, roleList, roleString } from "../stack/roles.ts";
+import { STARTED_BY_PREFIX, VP_ENV, VP_TAG } from "./options.ts";
 import type { FactCache } from "../aws/cache.ts";
 
 /** Where VP tasks run. */
@@ -30,8 +31,8 @@ export interface VpTarget {
   assignPublicIp: "ENABLED" | "DISABLED";
 }
 
-const one = (v: string | string[]) => (Array.isArray(v) ? v.join(",") : v);
-const many = (v: string | string[]) => (Array.isArray(v) ? v : v.split(",").map((s) => s.trim()).filter(Boolean));
+const one = roleString;
+const many = roleList;
 
 async function checked(resolver: StackResolver, role: RoleName): Promise<string | string[]> {
   const r = await resolver.required(role);

@@ -10,7 +10,7 @@ import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
 import { pollUntil } from "../cli/wait.ts";
 import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
-import { stackResolver } from "../stack/outputs.ts";
+import { stackResolver } from "../stack/resolve.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import { checkAsset, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";

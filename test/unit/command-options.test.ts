@@ -32,7 +32,7 @@ const CASES: [string, string[], unknown][] = [
   ["channel list", ["--name-filter", "de", "--recording-config", "arn:aws:ivs:us-west-2:123456789012:recording-configuration/AbCdEf012345"], {"nameFilter":"de","recordingConfigurationArn":"arn:aws:ivs:us-west-2:123456789012:recording-configuration/AbCdEf012345"}],
   ["channel get", ["demo"], "demo"],
   ["channel update", ["demo", "--name", "renamed", "--no-multitrack"], {"channel":"demo","name":"renamed","disableMultitrack":true}],
-  ["channel delete", ["demo"], {"channel":"demo"}],
+  ["channel delete", ["demo", "--if-exists"], {"channel":"demo","ifExists":true}],
   ["channel token", ["demo", "--key", "k.pem", "--ttl", "10m", "--origin", "https://a.example", "--origin", "https://b.example", "--strict-origin", "--viewer-id", "v1", "--viewer-session-version", "2", "--max-resolution", "hd", "--count", "3"], {"channel":"demo","keyFile":"k.pem","ttlMs":600000,"origins":["https://a.example","https://b.example"],"strictOrigin":true,"viewerId":"v1","viewerSessionVersion":2,"singleUse":false,"maxResolution":"HD","count":3}],
   ["stream-key create", ["demo", "--tag", "k=v"], {"channel":"demo","tags":{"team":"video","k":"v"}}],
   ["stream-key list", ["demo"], {"channel":"demo"}],
@@ -43,13 +43,13 @@ const CASES: [string, string[], unknown][] = [
   ["playback-key import", ["pub.pem", "--name", "pk"], {"file":"pub.pem","name":"pk","tags":{"team":"video"}}],
   ["playback-key list", [], {}],
   ["playback-key get", ["pk"], "pk"],
-  ["playback-key delete", ["pk"], {"key":"pk"}],
+  ["playback-key delete", ["pk"], {"key":"pk","ifExists":false}],
   ["token decode", ["-"], {"token":"-"}],
   ["token verify", ["-", "--public-key", "pub.pem"], {"token":"-","publicKey":"pub.pem"}],
   ["recording create", ["--bucket", "my-vods", "--renditions", "HD,SD", "--thumbnails", "30s", "--thumbnail-storage", "SEQUENTIAL,LATEST", "--reconnect-window", "60s", "--wait"], {"bucket":"my-vods","renditions":["HD","SD"],"thumbnailIntervalSeconds":30,"disableThumbnails":false,"thumbnailStorage":["SEQUENTIAL","LATEST"],"reconnectWindowSeconds":60,"tags":{"team":"video"},"wait":true}],
   ["recording list", [], {}],
   ["recording get", ["rec"], "rec"],
-  ["recording delete", ["rec"], {"recording":"rec"}],
+  ["recording delete", ["rec", "--if-exists"], {"recording":"rec","ifExists":true}],
   ["stream get", ["demo"], {"channel":"demo"}],
   ["stream list", ["--health", "healthy"], {"health":"HEALTHY"}],
   ["stream stop", ["demo"], {"channel":"demo"}],
@@ -97,7 +97,7 @@ describe("flags -> options, every command", () => {
   }
 
   test("global flags never reach options: domain functions read them from ctx.globals", async () => {
-    expect(await optionsOf("channel delete", ["demo", "--dry-run", "--stack", "s", "-o", "json"])).toEqual({ channel: "demo" });
+    expect(await optionsOf("channel delete", ["demo", "--dry-run", "--stack", "s", "-o", "json"])).toEqual({ channel: "demo", ifExists: false });
   });
 
   test("bad values are usage errors (exit 2) from options(), before any client exists", async () => {

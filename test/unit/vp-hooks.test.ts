@@ -9,7 +9,7 @@ import { testContext, type TestContext } from "../helpers/context.ts";
 import { createEcsService } from "../../src/local/ecs.ts";
 import { ivsRealtimeService, joinStage, leaveStage } from "../../src/local/ivs-realtime.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
-import { stackResolver } from "../../src/stack/outputs.ts";
+import { stackResolver } from "../../src/stack/resolve.ts";
 import { inviteVp, listVps, restartVpTasks, stopStageVps } from "../../src/vp/vp.ts";
 
 let server: LocalServer;

@@ -1,7 +1,8 @@
 /** VP input checks that run before any AWS call, and the names the VP container relies on. */
 import { describe, expect, test } from "bun:test";
 import { CliError } from "../../src/cli/errors.ts";
-import { checkResolvedRole, checkRoleInputs, parseEnv, startedByFor, VP_ENV } from "../../src/vp/options.ts";
+import { checkResolvedRole, checkRoleInputs } from "../../src/stack/roles.ts";
+import { parseEnv, startedByFor, VP_ENV } from "../../src/vp/options.ts";
 import { stopReasonOf } from "../../src/vp/vp.ts";
 import { toVpTask } from "../../src/vp/tasks.ts";
 
