@@ -26,3 +26,13 @@ export const keySecretArg = {
 export const ifExistsArg = {
   "if-exists": { type: "boolean", description: "Exit 0 when it is already gone (for re-runs)" },
 } as const satisfies FlagDefs;
+
+/** The channel, or (when absent) the channel of `--stack` / IVSCTL_STACK. */
+export const stackChannelArg = {
+  channel: { type: "positional", description: "Channel ARN, id or name (default: the --stack's channel)", required: false },
+} as const satisfies FlagDefs;
+
+/** `--force` on changes to a resource a CloudFormation stack manages (the stack drifts). */
+export const forceStackArg = {
+  force: { type: "boolean", description: "Change it even if a CloudFormation stack manages it (the stack drifts)" },
+} as const satisfies FlagDefs;

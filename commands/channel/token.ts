@@ -1,12 +1,12 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { MAX_RESOLUTIONS, MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
-import { channelArg } from "../args.ts";
+import { stackChannelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
   args: {
-    ...channelArg,
+    ...stackChannelArg,
     key: { type: "string", description: "Private key PEM file (P-384)", valueHint: "file" },
     secret: { type: "string", description: "Secrets Manager secret holding the private key PEM", valueHint: "id" },
     ttl: { type: "string", description: "Lifetime of the token (exp = now + ttl, in seconds)", valueHint: "1h", default: "1h" },
@@ -25,7 +25,7 @@ export default defineLeaf({
     "ivsctl channel token private-demo --key playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
   ],
   options: (args) => ({
-    channel: args.requiredPositional("channel"),
+    channel: args.positional("channel"),
     keyFile: args.string("key"),
     secret: args.string("secret"),
     ttlMs: args.duration("ttl") ?? 3_600_000,

@@ -1,7 +1,7 @@
 import { globalArgs, mutatingArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { channelSettingArgs, channelSettingsFrom } from "./settings.ts";
-import { channelArg } from "../args.ts";
+import { channelArg, forceStackArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "update", description: "Change a channel's settings (refused by IVS while it is live)" },
@@ -9,6 +9,7 @@ export default defineLeaf({
     ...channelArg,
     ...channelSettingArgs,
     "no-multitrack": { type: "boolean", description: "Turn multitrack input off" },
+    ...forceStackArg,
     ...mutatingArgs,
     ...globalArgs,
   },
@@ -17,6 +18,7 @@ export default defineLeaf({
     channel: args.requiredPositional("channel"),
     ...channelSettingsFrom(args),
     disableMultitrack: args.flag("no-multitrack"),
+    force: args.flag("force"),
   }),
   run: () => import("../../src/channel/channels.ts").then((m) => m.updateChannel),
 });

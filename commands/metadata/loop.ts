@@ -1,11 +1,11 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { channelArg } from "../args.ts";
+import { stackChannelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "loop", description: "Send a templated payload every interval ({{counter}}, {{time}}, {{epoch}}, {{epochMs}}, {{clock}}) until Ctrl-C" },
   args: {
-    ...channelArg,
+    ...stackChannelArg,
     every: { type: "string", description: "Interval between payloads (default 10s)", valueHint: "10s" },
     template: { type: "string", description: "Template file (default: a small JSON document with counter and time)", valueHint: "file" },
     count: { type: "string", description: "Stop after this many payloads", valueHint: "n" },
@@ -14,7 +14,7 @@ export default defineLeaf({
   },
   examples: ["ivsctl metadata loop demo --every 10s", "ivsctl metadata loop demo --every 5s --template quiz.json --json"],
   options: (args) => ({
-    channel: args.requiredPositional("channel"),
+    channel: args.positional("channel"),
     everyMs: args.duration("every") ?? 10_000,
     template: args.string("template"),
     count: args.integer("count", { min: 1 }),

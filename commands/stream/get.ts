@@ -1,14 +1,14 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
-import { channelArg } from "../args.ts";
+import { stackChannelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "get", description: "Show a channel's stream: state, health, viewers, and the encoder's video/audio settings" },
   args: {
-    ...channelArg,
+    ...stackChannelArg,
     ...globalArgs,
   },
   examples: ["ivsctl stream get demo", "ivsctl stream get demo -o json | jq -r .stream.state"],
-  options: (args) => ({ channel: args.requiredPositional("channel") }),
+  options: (args) => ({ channel: args.positional("channel") }),
   run: () => import("../../src/channel/streams.ts").then((m) => m.getStream),
 });

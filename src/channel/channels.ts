@@ -20,6 +20,7 @@ import type { HumanView } from "../cli/output.ts";
 import { checkChannelSettings, toChannelRequest, type CreateChannelOptions, type UpdateChannelOptions } from "./options.ts";
 import { rtmpIngestUrl, rtmpsIngestUrl, srtIngestUrl } from "./urls.ts";
 import { collect } from "../aws/paginate.ts";
+import { channelRef, refuseStackManaged } from "./target.ts";
 
 /** ARN, id or name -> channel ARN. The form is checked before any call. */
 export async function resolveChannelArn(ivs: IvsClient, ref: string): Promise<string> {
@@ -92,7 +93,8 @@ export async function listChannels(ctx: Context, opts: { nameFilter?: string; re
   return channels;
 }
 
-export async function getChannel(ctx: Context, ref: string): Promise<void> {
+export async function getChannel(ctx: Context, given: string | undefined): Promise<void> {
+  const ref = await channelRef(ctx, given);
   parseResourceRef(ref, "channel");
   const ivs = await ctx.aws.ivs();
   try {
@@ -125,6 +127,7 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
     const arn = await resolveChannelArn(ivs, opts.channel);
     const { channel: current } = await ivs.send(new GetChannelCommand({ arn }));
     checkChannelSettings(opts, current);
+    refuseStackManaged(current?.tags, { force: opts.force, action: "updating channel", arn });
     if (ctx.globals.dryRun) {
       return printDryRun(ctx, "UpdateChannel", { arn, ...request });
     }
@@ -136,13 +139,18 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
   }
 }
 
-export async function deleteChannel(ctx: Context, opts: { channel: string; ifExists?: boolean }): Promise<void> {
+export async function deleteChannel(ctx: Context, opts: { channel: string; ifExists?: boolean; force?: boolean }): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {
     noun: "channel",
     ref: opts.channel,
-    resolve: () => resolveChannelArn(ivs, opts.channel),
+    resolve: async () => {
+      const arn = await resolveChannelArn(ivs, opts.channel);
+      const { channel } = await ivs.send(new GetChannelCommand({ arn }));
+      refuseStackManaged(channel?.tags, { force: opts.force, action: "deleting channel", arn });
+      return arn;
+    },
     operation: "DeleteChannel",
     send: (arn) => ivs.send(new DeleteChannelCommand({ arn })),
   }, opts);

@@ -33,6 +33,8 @@ export interface CreateChannelOptions extends ChannelSettings {
 
 export interface UpdateChannelOptions extends ChannelSettings {
   channel: string;
+  /** Change it even though a CloudFormation stack manages it (the stack drifts). */
+  force?: boolean;
 }
 
 

@@ -7,13 +7,16 @@ import { GetChannelCommand } from "@aws-sdk/client-ivs";
 import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
-import { toCliError, usageError } from "../cli/errors.ts";
+import { configError, toCliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
 import { importPrivateKeyPem, signEs384, readKeyFile } from "../tokens/es384.ts";
 import { checkPlaybackTokenOptions, MAX_TOKEN_COUNT, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
 import { resolveChannelArn } from "./channels.ts";
+import { channelRef, requireChannelSource } from "./target.ts";
 
 export interface ChannelTokenOptions extends Omit<PlaybackTokenOptions, "channelArn"> {
-  channel: string;
+  /** ARN, id or name; absent: the --stack's channel. */
+  channel?: string;
   keyFile?: string;
   secret?: string;
   count: number;
@@ -54,27 +57,51 @@ export async function loadPlaybackSigningKey(ctx: Context, o: { keyFile?: string
   return importPrivateKeyPem(pemFromSecretString(value), `the key in secret ${o.secret}`);
 }
 
+/** The stack's playback private-key secret (the tutorials' `…outputsecretmanagerarn`). */
+async function stackPlaybackSecret(ctx: Context): Promise<string> {
+  const { stackResolver } = await import("../stack/resolve.ts");
+  const role = await stackResolver(ctx, {}).required("playbackSecret");
+  return Array.isArray(role.value) ? role.value[0]! : role.value;
+}
+
+/** A stack's secret that holds no P-384 private key is a stack not yet set up: exit 3, naming the step. */
+async function stackSigningKey(ctx: Context, secretArn: string): Promise<KeyObject> {
+  try {
+    return await loadPlaybackSigningKey(ctx, { secret: secretArn });
+  } catch (e) {
+    const err = toCliError(e);
+    if (err.exitCode === ExitCode.Usage) {
+      throw configError(`stack ${ctx.globals.stack}: secret ${secretArn} holds no P-384 private key (${err.message})`, `import the playback private key PEM into it first: aws secretsmanager put-secret-value --secret-id ${secretArn} --secret-string file://private-key.pem`);
+    }
+    throw err;
+  }
+}
+
 export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promise<void> {
   // Everything that can be checked offline is checked before the key is read or AWS is called.
+  requireChannelSource(ctx, o.channel);
   checkPlaybackTokenOptions(o);
-  checkKeySource(o);
   if (!Number.isInteger(o.count) || o.count < 1 || o.count > MAX_TOKEN_COUNT) throw usageError(`--count must be a whole number from 1 to ${MAX_TOKEN_COUNT} (got "${o.count}")`);
-  parseResourceRef(o.channel, "channel");
+  if (o.channel !== undefined) parseResourceRef(o.channel, "channel");
+  const fromStack = !o.keyFile && !o.secret && Boolean(ctx.globals.stack);
+  if (!fromStack) checkKeySource(o);
   const key = o.keyFile ? await loadPlaybackSigningKey(ctx, o) : undefined;
+  const channel = await channelRef(ctx, o.channel);
+  if (fromStack) o = { ...o, secret: await stackPlaybackSecret(ctx) };
 
   const ivs = await ctx.aws.ivs();
   let channelArn: string;
   let playbackUrl: string;
   let authorized: boolean;
   try {
-    channelArn = await resolveChannelArn(ivs, o.channel);
-    const { channel } = await ivs.send(new GetChannelCommand({ arn: channelArn }));
-    playbackUrl = channel!.playbackUrl!;
-    authorized = channel!.authorized === true;
+    channelArn = await resolveChannelArn(ivs, channel);
+    const got = (await ivs.send(new GetChannelCommand({ arn: channelArn }))).channel;
+    playbackUrl = got!.playbackUrl!;
+    authorized = got!.authorized === true;
   } catch (e) {
-    throw toCliError(e, `signing a playback token for ${o.channel}`);
+    throw toCliError(e, `signing a playback token for ${channel}`);
   }
-  const signingKey = key ?? (await loadPlaybackSigningKey(ctx, o));
+  const signingKey = key ?? (fromStack ? await stackSigningKey(ctx, o.secret!) : await loadPlaybackSigningKey(ctx, o));
   if (!authorized) {
     ctx.log.warn(`channel ${channelArn} is not authorized (private): viewers can play it without a token; make it private with \`ivsctl channel update ${channelArn} --authorized\``);
   }

@@ -7,16 +7,20 @@ import {
   type IvsClient,
   type RecordingConfiguration,
   type RecordingConfigurationSummary,
+  GetChannelCommand,
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { deleteResource } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { pollUntil } from "../cli/wait.ts";
-import { CliError, stateError, toCliError } from "../cli/errors.ts";
+import { CliError, doing, notFoundError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { checkRecordingOptions, toRecordingRequest, type RecordingOptions } from "./recording-options.ts";
 import { collect } from "../aws/paginate.ts";
+import { roleString } from "../stack/roles.ts";
+import { resolveChannelArn } from "./channels.ts";
+import { channelRef } from "./target.ts";
 
 const RESOURCE = "recording-configuration";
 /** How long --wait waits for ACTIVE, and how often it looks. */
@@ -87,6 +91,22 @@ export async function createRecording(ctx: Context, o: RecordingOptions): Promis
   ctx.out.result({ recordingConfiguration: r }, recordingView(r));
 }
 
+/**
+ * With --stack and no argument: the stack's recording configuration, or else the one its channel
+ * records with.
+ */
+async function stackRecording(ctx: Context, ivs: IvsClient): Promise<string> {
+  if (!ctx.globals.stack) throw usageError("missing required argument <recording>", "name the recording configuration, or pass --stack NAME");
+  const { stackResolver } = await import("../stack/resolve.ts");
+  const resolver = stackResolver(ctx, {});
+  const own = await resolver.role("recordingConfiguration");
+  if (own.value !== undefined) return roleString(own.value);
+  const channelArn = await doing("finding the stack's channel", async () => resolveChannelArn(ivs, await channelRef(ctx, undefined)));
+  const { channel } = await doing(`getting channel ${channelArn}`, () => ivs.send(new GetChannelCommand({ arn: channelArn })));
+  if (!channel?.recordingConfigurationArn) throw notFoundError(`channel ${channelArn} of stack ${ctx.globals.stack} records nowhere (no recording configuration)`);
+  return channel.recordingConfigurationArn;
+}
+
 const listAll = (ivs: IvsClient): Promise<RecordingConfigurationSummary[]> =>
   collect(paginateListRecordingConfigurations({ client: ivs }, {}), (p) => p.recordingConfigurations, "listing recording configurations");
 
@@ -114,9 +134,10 @@ export async function listRecordings(ctx: Context): Promise<void> {
   );
 }
 
-export async function getRecording(ctx: Context, ref: string): Promise<void> {
-  parseResourceRef(ref, RESOURCE);
+export async function getRecording(ctx: Context, given: string | undefined): Promise<void> {
+  if (given !== undefined) parseResourceRef(given, RESOURCE);
   const ivs = await ctx.aws.ivs();
+  const ref = given ?? (await stackRecording(ctx, ivs));
   try {
     const arn = await resolveRecordingArn(ivs, ref);
     const { recordingConfiguration } = await ivs.send(new GetRecordingConfigurationCommand({ arn }));

@@ -23,6 +23,7 @@ import type { HumanView } from "../cli/output.ts";
 import { resolveChannelArn } from "./channels.ts";
 import { rtmpsIngestUrl } from "./urls.ts";
 import { collect } from "../aws/paginate.ts";
+import { channelRef, channelTarget, refuseStackManaged } from "./target.ts";
 
 export interface StreamKeyRef {
   /** Channel ARN, id or name; or a stream-key ARN (then `key` is not needed). */
@@ -123,7 +124,9 @@ export async function listStreamKeys(ctx: Context, opts: { channel: string }): P
   }
 }
 
-export async function getStreamKey(ctx: Context, ref: StreamKeyRef): Promise<void> {
+export async function getStreamKey(ctx: Context, given: Omit<StreamKeyRef, "channel"> & { channel?: string }): Promise<void> {
+  // The live key, through the API: a key a stack's output carries goes stale at the first rotation.
+  const ref: StreamKeyRef = { ...given, channel: await channelRef(ctx, given.channel) };
   checkStreamKeyRef(ref);
   const ivs = await ctx.aws.ivs();
   try {
@@ -176,19 +179,23 @@ export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force:
  * Replace a channel's stream key. IVS holds one key per channel, so the old key is deleted first
  * and the new one created right after; on a LIVE channel this cuts the broadcast, hence --force.
  */
-export async function rotateStreamKey(ctx: Context, opts: { channel: string; force: boolean }): Promise<void> {
-  parseResourceRef(opts.channel, "channel");
+export async function rotateStreamKey(ctx: Context, opts: { channel?: string; force: boolean }): Promise<void> {
+  if (opts.channel !== undefined) parseResourceRef(opts.channel, "channel");
+  const target = await channelTarget(ctx, opts.channel);
   const ivs = await ctx.aws.ivs();
   let channelArn: string;
   let old: StreamKeySummary[];
   try {
-    channelArn = await resolveChannelArn(ivs, opts.channel);
+    channelArn = await resolveChannelArn(ivs, target.ref);
     old = await listKeys(ivs, channelArn);
+    const { channel } = await ivs.send(new GetChannelCommand({ arn: channelArn }));
+    const tags = { ...channel?.tags, ...old[0]?.tags };
+    refuseStackManaged(tags, { force: opts.force, action: "rotating the stream key of", arn: channelArn, stack: target.stack });
     if (!opts.force && (await isLive(ivs, channelArn))) {
       throw stateError(`channel ${channelArn} is LIVE: rotating its stream key cuts the broadcast`, "ChannelLive", "add --force to rotate anyway, or stop the stream first");
     }
   } catch (e) {
-    throw toCliError(e, `rotating the stream key of ${opts.channel}`);
+    throw toCliError(e, `rotating the stream key of ${target.ref}`);
   }
   if (ctx.globals.dryRun) {
     return ctx.out.result(

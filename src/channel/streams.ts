@@ -18,6 +18,7 @@ import { resolveChannelArn } from "./channels.ts";
 
 import { STREAM_HEALTH } from "./stream-health.ts";
 import { collect } from "../aws/paginate.ts";
+import { channelRef } from "./target.ts";
 /** IVS stream ids: st- and 23 letters or digits (26 characters). */
 const STREAM_ID = /^st-[a-zA-Z0-9]{23}$/;
 
@@ -46,11 +47,12 @@ async function channelArnOf(ctx: Context, ref: string): Promise<string> {
   return resolveChannelArn(await ctx.aws.ivs(), ref);
 }
 
-export async function getStream(ctx: Context, o: { channel: string }): Promise<void> {
-  parseResourceRef(o.channel, "channel");
+export async function getStream(ctx: Context, o: { channel?: string }): Promise<void> {
+  const channel = await channelRef(ctx, o.channel);
+  parseResourceRef(channel, "channel");
   const ivs = await ctx.aws.ivs();
   try {
-    const channelArn = await resolveChannelArn(ivs, o.channel);
+    const channelArn = await resolveChannelArn(ivs, channel);
     const stream: Stream = await ivs.send(new GetStreamCommand({ channelArn })).then(
       (r) => r.stream!,
       (e) => {
@@ -87,7 +89,7 @@ export async function getStream(ctx: Context, o: { channel: string }): Promise<v
       },
     );
   } catch (e) {
-    throw toCliError(e, `getting the stream of ${o.channel}`);
+    throw toCliError(e, `getting the stream of ${channel}`);
   }
 }
 
@@ -104,27 +106,29 @@ export async function listStreams(ctx: Context, o: { health?: (typeof STREAM_HEA
   );
 }
 
-export async function stopStream(ctx: Context, o: { channel: string }): Promise<void> {
+export async function stopStream(ctx: Context, o: { channel?: string }): Promise<void> {
+  const channel = await channelRef(ctx, o.channel);
   let channelArn: string;
   try {
-    channelArn = await channelArnOf(ctx, o.channel);
+    channelArn = await channelArnOf(ctx, channel);
   } catch (e) {
-    throw toCliError(e, `stopping the stream of ${o.channel}`);
+    throw toCliError(e, `stopping the stream of ${channel}`);
   }
   if (ctx.globals.dryRun) return printDryRun(ctx, "StopStream", { channelArn });
   await confirmOrRefuse(ctx, `Stop the live stream of ${channelArn}? The encoder is disconnected`);
   try {
     await (await ctx.aws.ivs()).send(new StopStreamCommand({ channelArn }));
   } catch (e) {
-    throw toCliError(e, `stopping the stream of ${o.channel}`);
+    throw toCliError(e, `stopping the stream of ${channel}`);
   }
   ctx.log.success(`stopped the stream of ${channelArn}`);
   ctx.out.result({ channelArn, stopped: true }, { kind: "record", fields: [["Stopped", channelArn]] });
 }
 
-export async function listSessions(ctx: Context, o: { channel: string }): Promise<void> {
-  const what = `listing stream sessions of ${o.channel}`;
-  const channelArn = await doing(what, () => channelArnOf(ctx, o.channel));
+export async function listSessions(ctx: Context, o: { channel?: string }): Promise<void> {
+  const channel = await channelRef(ctx, o.channel);
+  const what = `listing stream sessions of ${channel}`;
+  const channelArn = await doing(what, () => channelArnOf(ctx, channel));
   const sessions = await collect(paginateListStreamSessions({ client: await ctx.aws.ivs() }, { channelArn }), (p) => p.streamSessions, what);
   ctx.out.result(
     { streamSessions: sessions },

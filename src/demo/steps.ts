@@ -3,9 +3,6 @@
  * the output is real; values later steps need come from the result documents (recorded, see
  * `capture`), never from parsing printed text.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Context } from "../cli/context.ts";
 import { Output } from "../cli/output.ts";
 import type { DemoState, DemoStep } from "./demo.ts";
@@ -19,6 +16,8 @@ async function capture(state: DemoState, fn: (ctx: Context) => Promise<unknown>)
 }
 
 const say = (state: DemoState, text: string) => state.ctx.io.stdout.write(`${text}\n`);
+/** The context of the channel steps: `--stack ivsctl-channel`, as a user of the tutorials' stacks would run them. */
+const channelStack = (state: DemoState): Context => ({ ...state.ctx, globals: { ...state.ctx.globals, stack: "ivsctl-channel" } });
 const noOverrides = { overrides: {} };
 
 export const demoSteps: DemoStep[] = [
@@ -78,31 +77,26 @@ export const demoSteps: DemoStep[] = [
     },
   },
   {
-    title: "A private channel, a playback key pair, and a signed playback URL",
+    title: "The tutorials' channel stack (ivsctl-channel): a private channel and a signed playback URL, from --stack alone",
     async run(state) {
-      const { createChannel } = await import("../channel/channels.ts");
-      const made = await createChannel(state.ctx, { name: "demo-private", authorized: true });
-      state.values.channelArn = made!.channel.arn!;
-      const dir = mkdtempSync(join(tmpdir(), "ivsctl-demo-"));
-      state.values.tmpDir = dir;
-      const keyFile = join(dir, "playback-private.pem");
-      const { createPlaybackKey } = await import("../channel/playback-keys.ts");
-      const [key] = await capture(state, (ctx) => createPlaybackKey(ctx, { name: "demo-playback", out: keyFile }));
-      state.values.playbackKeyArn = key.keyPair?.arn ?? key.arn;
-      say(state, `(private key written to ${keyFile}, mode 0600; it is never printed)`);
+      const ctx = channelStack(state);
+      const { showStackOutputs } = await import("../stack/outputs.ts");
+      await showStackOutputs(ctx, noOverrides);
+      say(state, "(the stream key that the stack outputs is redacted; the playback private key is read from the stack's secret, never printed)");
       const { channelToken } = await import("../channel/playback-token.ts");
-      await channelToken(state.ctx, { channel: state.values.channelArn, keyFile, ttlMs: 5 * 60_000, origins: ["https://example.com"], strictOrigin: false, singleUse: true, count: 1 });
+      await channelToken(ctx, { ttlMs: 5 * 60_000, origins: ["https://example.com"], strictOrigin: false, singleUse: true, count: 1 });
     },
   },
   {
-    title: "Stream a 15 s test pattern over RTMPS; put timed metadata while live",
+    title: "Stream a 15 s test pattern over RTMPS into the stack's channel; put timed metadata while live",
     skipIf: () => (Bun.which("ffmpeg") ? undefined : "ffmpeg is not installed (Debian: apt-get install ffmpeg)"),
     async run(state) {
+      const ctx = channelStack(state);
       const { runIngest } = await import("../ingest/ingest.ts");
       const { putMetadata } = await import("../metadata/metadata.ts");
-      const channel = state.values.channelArn!;
-      const ingest = runIngest(state.ctx, {
-        channel,
+      const { channelRef } = await import("../channel/target.ts");
+      const channel = await channelRef(ctx, undefined);
+      const ingest = runIngest(ctx, {
         keep: false,
         loop: false,
         resolution: { width: 1280, height: 720 },
@@ -114,33 +108,28 @@ export const demoSteps: DemoStep[] = [
       });
       const { pollUntil } = await import("../cli/wait.ts");
       const { GetStreamCommand } = await import("@aws-sdk/client-ivs");
-      const ivs = await state.ctx.aws.ivs();
+      const ivs = await ctx.aws.ivs();
       await pollUntil(
         () => ivs.send(new GetStreamCommand({ channelArn: channel })).then((r) => r.stream?.state, () => "OFFLINE"),
         (s) => s === "LIVE",
-        { what: "the stream to go LIVE", timeoutMs: 10_000, intervalMs: 200, now: state.ctx.now },
+        { what: "the stream to go LIVE", timeoutMs: 10_000, intervalMs: 200, now: ctx.now },
       );
-      await putMetadata(state.ctx, { channel, payload: JSON.stringify({ question: "Is the demo live?", answers: ["yes", "very"] }), json: true });
+      await putMetadata(ctx, { payload: JSON.stringify({ question: "Is the demo live?", answers: ["yes", "very"] }), json: true });
       await ingest;
     },
   },
   {
-    title: "Stream sessions of the private channel",
+    title: "Stream sessions of the stack's channel",
     async run(state) {
       const { listSessions } = await import("../channel/streams.ts");
-      await listSessions(state.ctx, { channel: state.values.channelArn! });
+      await listSessions(channelStack(state), {});
     },
   },
   {
-    title: "Clean up: stage (and its VPs), channel, playback key",
+    title: "Clean up: the stage and its VPs (the channel stack's resources stay: the stack owns them)",
     async run(state) {
       const { deleteStage } = await import("../stage/stages.ts");
       await deleteStage(state.ctx, { stage: state.values.stageArn!, overrides: {} });
-      const { deleteChannel } = await import("../channel/channels.ts");
-      await deleteChannel(state.ctx, { channel: state.values.channelArn! });
-      const { deletePlaybackKey } = await import("../channel/playback-keys.ts");
-      if (state.values.playbackKeyArn) await deletePlaybackKey(state.ctx, { key: state.values.playbackKeyArn });
-      if (state.values.tmpDir) rmSync(state.values.tmpDir, { recursive: true, force: true });
     },
   },
 ];

@@ -3,7 +3,7 @@
  * ingest configuration) or any RTMP(S) server, with IVS encoder settings and progress on stderr.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
+import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { CliError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
@@ -16,9 +16,9 @@ import { buildPlan, FONT_CANDIDATES } from "./plan.ts";
 const INSTALL_HINT = "install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG_PATH";
 
 /** Checks that need no AWS call: source, target flags, limits that hold for every target. */
-export function checkIngestOptions(opts: IngestOptions): void {
+export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
   const targets = [opts.channel, opts.stage, opts.url].filter((t) => t !== undefined).length;
-  if (targets === 0) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "see `ivsctl ingest --help`");
+  if (targets === 0 && !stack) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "or --stack NAME (a stack that holds a channel); see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
   if (opts.durationMs !== undefined && opts.durationMs <= 0) throw usageError("--duration must be positive");
   // GetIngestConfiguration takes an ARN; ingest configurations have no name lookup here.
@@ -64,9 +64,13 @@ interface Target {
 async function channelTarget(ctx: Context, opts: IngestOptions, key: string | undefined): Promise<Target> {
   const { GetChannelCommand, GetStreamCommand, GetStreamKeyCommand, ListStreamKeysCommand } = await import("@aws-sdk/client-ivs");
   const { resolveChannelArn } = await import("../channel/channels.ts");
+  const { channelRef } = await import("../channel/target.ts");
+  const ref = await channelRef(ctx, opts.channel);
   const ivs = await ctx.aws.ivs();
   try {
-    const arn = await resolveChannelArn(ivs, opts.channel!);
+    // The key comes from the API (ListStreamKeys, GetStreamKey), never from a stack output: an
+    // output's key goes stale at the first `stream-key rotate`.
+    const arn = await resolveChannelArn(ivs, ref);
     const { channel } = await ivs.send(new GetChannelCommand({ arn }));
     checkChannelLimits(channel?.type, opts);
     if (key === undefined) {
@@ -87,19 +91,16 @@ async function channelTarget(ctx: Context, opts: IngestOptions, key: string | un
       );
     return { kind: "channel", arn, url: rtmpsIngestUrl(channel!.ingestEndpoint!, key), limitBps: channelLimitBps(channel?.type, opts.resolution), stage: false, waitLive };
   } catch (e) {
-    throw toCliError(e, `preparing ingest into channel ${opts.channel}`);
+    throw toCliError(e, `preparing ingest into channel ${ref}`);
   }
 }
 
 async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
   const rt = await import("@aws-sdk/client-ivs-realtime");
-  const client = await ctx.aws.realtime();
-  const ref = parseResourceRef(opts.stage!, "stage");
+  const { fetchStage } = await import("../stage/lookup.ts");
+  const { rt: client, stage } = await fetchStage(ctx, opts.stage!);
+  const stageArn = stage.arn!;
   try {
-    const stageArn = await resolveArn(ref, "stage", async function* () {
-      for await (const page of rt.paginateListStages({ client }, {})) yield* page.stages ?? [];
-    });
-    const { stage } = await client.send(new rt.GetStageCommand({ arn: stageArn }));
     const endpoint = stage?.endpoints?.rtmps;
     if (!endpoint) throw new CliError(`stage ${stageArn} has no RTMPS endpoint`, { exitCode: ExitCode.State, code: "NoRtmpsEndpoint" });
     let config: { arn?: string; streamKey?: string } | undefined;
@@ -184,7 +185,7 @@ const fmtElapsed = (s: number) => {
 
 export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void> {
   const started = performance.now();
-  checkIngestOptions(opts);
+  checkIngestOptions(opts, ctx.globals.stack);
   const ffmpegPath = findFfmpeg(ctx.env);
   if (!ffmpegPath && !ctx.globals.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
   const key = opts.stage === undefined ? await readStreamKey(ctx, opts) : undefined;

@@ -19,6 +19,7 @@ import { secretsManagerService } from "./secretsmanager.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
 import { seedWorld } from "./seed.ts";
+import { seedChannelStack } from "./seed-channel.ts";
 import { getRoleCredentials, isSsoRequest } from "./sso.ts";
 import type { EmulatedService, LocalWorld, RequestContext } from "./service.ts";
 import { Store } from "./store.ts";
@@ -244,6 +245,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     throw new Error(`RTMPS ingest port: ${(e as Error).message}`);
   }
   world.ingestHost = `${server.hostname}:${ingest.port}`;
+  seedChannelStack(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now(), world);
   world.disconnectPublisher = (arn) => void ingest.disconnect(arn);
   return {
     url: `http://${host}`,

@@ -6,6 +6,7 @@ import type { Context } from "../cli/context.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { ACCOUNT_TPS, CHANNEL_TPS, checkPayload, DEFAULT_TEMPLATE, Pacer, parsePayloadLines, readPayload, readTextFile, renderTemplate } from "./payload.ts";
+import { channelRef, requireChannelSource } from "../channel/target.ts";
 
 const OFFLINE_HINT = (ref: string) => `channel is offline: start a stream first (ivsctl ingest ${ref})`;
 
@@ -20,25 +21,32 @@ function metadataError(e: unknown, action: string, ref: string): CliError {
 const attemptsOf = (x: unknown) => (x as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
 
 export interface PutOptions {
-  channel: string;
+  /** ARN, id or name; absent: the --stack's channel. */
+  channel?: string;
   payload?: string;
   json: boolean;
 }
 
 export async function putMetadata(ctx: Context, opts: PutOptions): Promise<void> {
-  parseResourceRef(opts.channel, "channel");
+  // With --stack (or IVSCTL_STACK), a lone positional is the payload: the stack names the channel.
+  if (opts.payload === undefined && opts.channel !== undefined && ctx.globals.stack) {
+    opts = { ...opts, payload: opts.channel, channel: undefined };
+  }
+  requireChannelSource(ctx, opts.channel);
+  if (opts.channel !== undefined) parseResourceRef(opts.channel, "channel");
   const metadata = await readPayload(opts.payload, () => ctx.io.readStdin());
   checkPayload(metadata, { json: opts.json });
+  const channel = await channelRef(ctx, opts.channel);
   const ivs = await ctx.aws.ivs();
-  let arn = opts.channel;
+  let arn = channel;
   try {
-    arn = await resolveChannelArn(ivs, opts.channel);
+    arn = await resolveChannelArn(ivs, channel);
     const res = await ivs.send(new PutMetadataCommand({ channelArn: arn, metadata }));
     const bytes = Buffer.byteLength(metadata, "utf8");
     ctx.log.success(`metadata delivered to ${arn} (${bytes} bytes)`);
     ctx.out.result({ channelArn: arn, bytes, attempts: attemptsOf(res) }, { kind: "record", fields: [["Channel", arn], ["Bytes", bytes], ["Attempts", attemptsOf(res)]] });
   } catch (e) {
-    throw metadataError(e, "putting metadata", opts.channel);
+    throw metadataError(e, "putting metadata", channel);
   }
 }
 
@@ -73,6 +81,7 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
   if (opts.channelsFile !== undefined) {
     refs.push(...readTextFile(opts.channelsFile, "--channels-file").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#")));
   }
+  if (refs.length === 0 && (ctx.globals.stack || ctx.env.IVSCTL_CHANNEL)) refs.push(await channelRef(ctx, undefined));
   if (refs.length === 0) throw usageError("give a channel (argument, --channel or --channels-file)");
   for (const r of refs) parseResourceRef(r, "channel");
   const payloads = parsePayloadLines(readTextFile(opts.file, "--file"), { json: opts.json, file: opts.file });
@@ -142,7 +151,8 @@ function emit(ctx: Context, l: SendLine): void {
 }
 
 export interface LoopOptions {
-  channel: string;
+  /** ARN, id or name; absent: the --stack's channel. */
+  channel?: string;
   everyMs: number;
   template?: string;
   /** Stop after this many sends (default: until Ctrl-C). */
@@ -151,18 +161,20 @@ export interface LoopOptions {
 }
 
 export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<void> {
-  parseResourceRef(opts.channel, "channel");
+  requireChannelSource(ctx, opts.channel);
+  if (opts.channel !== undefined) parseResourceRef(opts.channel, "channel");
   if (opts.everyMs < 200) throw usageError(`--every must be at least 200ms (PutMetadata allows ${CHANNEL_TPS} a second per channel)`);
   if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw usageError("--count must be a positive integer");
   const template = opts.template !== undefined ? readTextFile(opts.template, "--template").replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
   checkPayload(renderTemplate(template, 1, new Date(ctx.now())), { json: opts.json, what: "the rendered template" });
 
+  const channel = await channelRef(ctx, opts.channel);
   const ivs: IvsClient = await ctx.aws.ivs();
   let arn: string;
   try {
-    arn = await resolveChannelArn(ivs, opts.channel);
+    arn = await resolveChannelArn(ivs, channel);
   } catch (e) {
-    throw toCliError(e, `resolving channel ${opts.channel}`);
+    throw toCliError(e, `resolving channel ${channel}`);
   }
   let interrupted: NodeJS.Signals | undefined;
   let wake: (() => void) | undefined;
@@ -191,7 +203,7 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
         ctx.out.line({ counter, channelArn: arn, status: "delivered", attempts: attemptsOf(res), metadata }, `#${counter} delivered: ${metadata}`);
       } catch (e) {
         errors++;
-        lastError = e instanceof CliError ? e : metadataError(e, `payload ${counter}`, opts.channel);
+        lastError = e instanceof CliError ? e : metadataError(e, `payload ${counter}`, channel);
         errorCodes[lastError.code] = (errorCodes[lastError.code] ?? 0) + 1;
         ctx.out.line({ counter, channelArn: arn, status: "failed", attempts: attemptsOf(e), code: lastError.code, error: lastError.message }, `#${counter} failed: ${lastError.message}`);
       }

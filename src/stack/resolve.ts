@@ -8,7 +8,7 @@ import { factCache, type FactCache } from "../aws/cache.ts";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
-import { isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
+import { howToName, isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec, type StackKind } from "./roles.ts";
 
 /** The one way to get a resolver: the context's --stack, CloudFormation client, environment and cache. */
 export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
@@ -29,6 +29,7 @@ export class StackResolver {
   private stackPromise?: Promise<Stack | undefined>;
   private resourcesPromise?: Promise<StackResourceSummary[]>;
   private readonly resolved = new Map<RoleName, ResolvedRole>();
+  private kindPromise?: Promise<KindOfStack>;
 
   constructor(
     private readonly stackName: string | undefined,
@@ -84,9 +85,10 @@ export class StackResolver {
     const r = await this.role(name);
     if (r.value === undefined) {
       const spec: RoleSpec = ROLE_SPECS[name];
+      const kind = this.stackName ? await this.kind() : undefined;
       throw configError(
-        `no ${spec.description.charAt(0).toLowerCase()}${spec.description.slice(1)} found${this.stackName ? ` in stack ${this.stackName}` : ""}`,
-        `pass --${spec.flag}, set ${spec.env}${this.stackName ? "" : ", or name a stack with --stack"}`,
+        `no ${lowerFirst(spec.description)} found${this.stackName ? ` in stack ${this.stackName} (kind ${kind!.kind})` : ""}`,
+        `${howToName(name)}${this.stackName ? "" : ", or name a stack with --stack"}`,
       );
     }
     return r as ResolvedRole & { value: string | string[] };
@@ -98,25 +100,45 @@ export class StackResolver {
     return out;
   }
 
+  /**
+   * The stack's kind and why. Outputs decide when they can (the sample's export names, a
+   * channel-shaped value); otherwise its resources do (a channel and no ECS cluster).
+   */
+  kind(): Promise<KindOfStack> {
+    return (this.kindPromise ??= (async () => {
+      const outputs = await this.outputs();
+      return kindFromOutputs(this.stackName!, outputs) ?? kindFromResources(await this.resources());
+    })());
+  }
+
   private async compute(role: RoleName, spec: RoleSpec): Promise<ResolvedRole> {
     const split = (v: string) => splitRoleValue(role, v);
     const flag = this.overrides[role];
-    if (flag) return { role, value: split(flag), source: "flag", from: `--${spec.flag}` };
-    const envValue = this.env[spec.env];
+    if (flag) return { role, value: split(flag), source: "flag", from: spec.flag ? `--${spec.flag}` : `<${spec.positional}>` };
+    const envValue = spec.env ? this.env[spec.env] : undefined;
     if (envValue) return { role, value: split(envValue), source: "env", from: spec.env };
     if (this.stackName) {
-      const outputs = (await this.outputs()).filter((o) =>
-        spec.outputKeys.some((k) => o.OutputKey === k || (o.ExportName !== undefined && o.ExportName.endsWith(`::${k}`))),
-      );
+      const all = await this.outputs();
+      let outputs = all.filter((o) => spec.outputKeys.some((k) => o.OutputKey === k || (o.ExportName !== undefined && o.ExportName.endsWith(`::${k}`))));
+      if (outputs.length === 0 && spec.outputValue && spec.kinds.includes((await this.kind()).kind)) {
+        outputs = all.filter((o) => o.OutputValue !== undefined && spec.outputValue!(o.OutputValue, (o.OutputKey ?? "").toLowerCase()));
+      }
       const values = [...new Set(outputs.map((o) => o.OutputValue ?? ""))];
       if (values.length > 1) {
-        throw ambiguous(role, spec, this.stackName, outputs.map((o) => `output ${o.OutputKey}=${o.OutputValue}`));
+        throw ambiguous(role, this.stackName, outputs.map((o) => `output ${o.OutputKey}=${o.OutputValue}`));
       }
       if (values.length === 1) return { role, value: split(values[0]!), source: "output", from: `output ${outputs[0]!.OutputKey}` };
       if (spec.resourceType) {
-        const found = (await this.resources()).filter((r) => r.ResourceType === spec.resourceType && r.PhysicalResourceId);
+        const resources = await this.resources();
+        const kind = (await this.kind()).kind;
+        // A role falls back to a resource by type only within its stack's kind: a channel stack's
+        // secret is never a stage signing key, and the sample's key secret is only `<S>-PrivateKey`.
+        const prefix = spec.logicalIdPrefix?.[kind];
+        const found = spec.kinds.includes(kind)
+          ? resources.filter((r) => r.ResourceType === spec.resourceType && r.PhysicalResourceId && (!prefix || r.LogicalResourceId?.startsWith(prefix)))
+          : [];
         if (found.length > 1 && !spec.list) {
-          throw ambiguous(role, spec, this.stackName, found.map((r) => `${r.LogicalResourceId} (${r.PhysicalResourceId})`));
+          throw ambiguous(role, this.stackName, found.map((r) => `${r.LogicalResourceId} (${r.PhysicalResourceId})`));
         }
         if (found.length > 0) {
           const ids = found.map((r) => r.PhysicalResourceId!);
@@ -124,7 +146,7 @@ export class StackResolver {
         }
       }
     }
-    if (spec.fallback) return { role, value: spec.fallback, source: "default", from: "default" };
+    if (spec.fallback && (!this.stackName || spec.kinds.includes((await this.kind()).kind))) return { role, value: spec.fallback, source: "default", from: "default" };
     return { role, source: "missing" };
   }
 
@@ -139,9 +161,34 @@ export class StackResolver {
   }
 }
 
-function ambiguous(role: RoleName, spec: RoleSpec, stack: string, candidates: string[]) {
-  return configError(
-    `stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`,
-    `choose one with --${spec.flag} or ${spec.env}`,
-  );
+/** Lower-cases a leading common word ("Subnets…"), never an acronym or a name ("ECS…", "IVS…", "Secrets Manager…"). */
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secrets Manager") ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
+function ambiguous(role: RoleName, stack: string, candidates: string[]) {
+  return configError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, `choose one: ${howToName(role)}`);
+}
+
+export interface KindOfStack {
+  kind: StackKind;
+  reason: string;
+}
+
+/** The sample always exports these two function URLs (vp-sample-contract.md section 6). */
+const SAMPLE_EXPORTS = ["RotateKeyPairLambdaURL", "ListVpsLambdaURL"];
+
+export function kindFromOutputs(stack: string, outputs: StackOutput[]): KindOfStack | undefined {
+  const exports = new Set(outputs.map((o) => o.ExportName).filter((e): e is string => Boolean(e)));
+  if (SAMPLE_EXPORTS.every((k) => exports.has(`${stack}::${k}`))) {
+    return { kind: "vp-sample", reason: `exports ${SAMPLE_EXPORTS.map((k) => `${stack}::${k}`).join(" and ")} (the IVS VP sample's function URLs)` };
+  }
+  const channel = outputs.find((o) => o.OutputValue && ROLE_SPECS.channel.outputValue(o.OutputValue));
+  if (channel) return { kind: "channel", reason: `output ${channel.OutputKey} is a channel ARN` };
+  return undefined;
+}
+
+export function kindFromResources(resources: StackResourceSummary[]): KindOfStack {
+  const channel = resources.find((r) => r.ResourceType === "AWS::IVS::Channel");
+  const cluster = resources.find((r) => r.ResourceType === "AWS::ECS::Cluster");
+  if (channel && !cluster) return { kind: "channel", reason: `resource ${channel.LogicalResourceId} is an AWS::IVS::Channel and there is no ECS cluster` };
+  return { kind: "ivsctl", reason: cluster ? `resource ${cluster.LogicalResourceId} is an ECS cluster for ivsctl's own VP tasks` : "neither the VP sample's function URLs nor a channel" };
 }

@@ -6,14 +6,34 @@ import type { FlagDefs, ParsedArgs } from "../cli/args.ts";
 import { configError, usageError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 
+import { parseArn } from "../contract/arn.ts";
+
+/**
+ * What a stack is, which decides where its roles may come from: ivsctl's own VP backend, the
+ * public VP sample's stack (vp-sample-contract.md), or a channel stack like the IVS tutorials'.
+ */
+export type StackKind = "ivsctl" | "vp-sample" | "channel";
+
 export interface RoleSpec {
-  /** Flag name (without --); also the role's name in output. */
-  flag: string;
-  env: string;
+  /** Flag name (without --) of the VP roles; roles without one are named by a positional or not at all. */
+  flag?: string;
+  /** The positional argument that names this role (`channel`), for hints. */
+  positional?: string;
+  env?: string;
   /** Output keys that name this role, matched exactly or as the `::Key` suffix of an export name. */
   outputKeys: string[];
+  /**
+   * An output also names this role when its value has the role's shape (CDK mangles output names:
+   * `demo1ivsmetadataoutputchannelarn`); `key` is the output key in lower case, for values whose
+   * shape alone is not enough. Only in stacks of `kinds`.
+   */
+  outputValue?: (value: string, key: string) => boolean;
   /** CloudFormation resource type that plays this role when no output names it. */
   resourceType?: string;
+  /** The stack kinds in which value-shaped outputs and resources by type may play this role. */
+  kinds: StackKind[];
+  /** Per kind, the logical-id prefix a resource must have (the sample's key secret is `PrivateKey…`). */
+  logicalIdPrefix?: Partial<Record<StackKind, string>>;
   /** A list role (subnets) takes every match; a single role with several matches is ambiguous. */
   list?: boolean;
   /** Several comma-separated values, but one output or resource (security groups). */
@@ -28,6 +48,7 @@ export const ROLE_SPECS = {
     env: "IVSCTL_CLUSTER",
     outputKeys: ["Cluster", "ClusterName", "ClusterArn", "EcsCluster", "EcsClusterName", "EcsClusterArn"],
     resourceType: "AWS::ECS::Cluster",
+    kinds: ["ivsctl", "vp-sample"],
     description: "ECS cluster that runs virtual participants",
   },
   taskDefinition: {
@@ -35,12 +56,14 @@ export const ROLE_SPECS = {
     env: "IVSCTL_TASK_DEFINITION",
     outputKeys: ["TaskDefinition", "TaskDefinitionArn", "EcsTaskDefinition", "EcsTaskDefinitionArn"],
     resourceType: "AWS::ECS::TaskDefinition",
+    kinds: ["ivsctl", "vp-sample"],
     description: "ECS task definition of the virtual participant",
   },
   containerName: {
     flag: "container-name",
     env: "IVSCTL_CONTAINER_NAME",
     outputKeys: ["ContainerName"],
+    kinds: ["ivsctl", "vp-sample"],
     description: "Container that receives the VP environment (default: the task definition's first)",
   },
   subnets: {
@@ -48,6 +71,7 @@ export const ROLE_SPECS = {
     env: "IVSCTL_SUBNETS",
     outputKeys: ["Subnets", "SubnetIds", "Subnet", "SubnetId"],
     resourceType: "AWS::EC2::Subnet",
+    kinds: ["ivsctl", "vp-sample"],
     list: true,
     description: "Subnets for VP tasks (comma-separated)",
   },
@@ -56,6 +80,7 @@ export const ROLE_SPECS = {
     env: "IVSCTL_SECURITY_GROUPS",
     outputKeys: ["SecurityGroups", "SecurityGroup", "SecurityGroupId", "SecurityGroupIds"],
     resourceType: "AWS::EC2::SecurityGroup",
+    kinds: ["ivsctl", "vp-sample"],
     multiple: true,
     description: "Security group(s) for VP tasks (comma-separated)",
   },
@@ -63,6 +88,7 @@ export const ROLE_SPECS = {
     flag: "assign-public-ip",
     env: "IVSCTL_ASSIGN_PUBLIC_IP",
     outputKeys: ["AssignPublicIp"],
+    kinds: ["ivsctl", "vp-sample"],
     fallback: "ENABLED",
     description: "ENABLED or DISABLED (default ENABLED: the sample's subnets are public)",
   },
@@ -71,27 +97,86 @@ export const ROLE_SPECS = {
     env: "IVSCTL_KEY_SECRET",
     outputKeys: ["KeySecret", "KeySecretArn", "PrivateKeySecret", "PrivateKeySecretArn", "SigningKeySecretArn"],
     resourceType: "AWS::SecretsManager::Secret",
+    // Never "any secret" in a channel stack (its secret holds the playback key), and in the sample's
+    // stack only `<S>-PrivateKey` (logical id PrivateKey…, vp-sample-contract.md section 5).
+    kinds: ["ivsctl", "vp-sample"],
+    logicalIdPrefix: { "vp-sample": "PrivateKey" },
     description: "Secrets Manager secret holding the participant-token signing key",
+  },
+  channel: {
+    positional: "channel",
+    env: "IVSCTL_CHANNEL",
+    outputKeys: ["Channel", "ChannelArn"],
+    outputValue: (v) => isArnOfType(v, "ivs", "channel"),
+    resourceType: "AWS::IVS::Channel",
+    kinds: ["channel"],
+    description: "IVS low-latency channel",
+  },
+  streamKey: {
+    outputKeys: ["StreamKey", "StreamKeyArn"],
+    // The tutorials output the key's value (sk_…) under a mangled name; ivsctl never uses it (it goes
+    // stale at the first rotation): it only shows that the stack holds one, redacted.
+    outputValue: (v, key) => isArnOfType(v, "ivs", "stream-key") || (key.includes("streamkey") && /^sk_/.test(v)),
+    resourceType: "AWS::IVS::StreamKey",
+    kinds: ["channel"],
+    description: "Stream key of the channel",
+  },
+  playbackKeyPair: {
+    outputKeys: ["PlaybackKeyPair", "PlaybackKeyPairArn"],
+    outputValue: (v) => isArnOfType(v, "ivs", "playback-key"),
+    resourceType: "AWS::IVS::PlaybackKeyPair",
+    kinds: ["channel"],
+    description: "Playback key pair of private channels",
+  },
+  playbackSecret: {
+    outputKeys: ["PlaybackKeySecret", "PlaybackKeySecretArn", "PlaybackPrivateKeySecret"],
+    outputValue: (v, key) => isArnOfType(v, "secretsmanager", "secret") && key.includes("secret"),
+    resourceType: "AWS::SecretsManager::Secret",
+    kinds: ["channel"],
+    description: "Secrets Manager secret holding the playback private key (PEM)",
+  },
+  recordingConfiguration: {
+    outputKeys: ["RecordingConfiguration", "RecordingConfigurationArn"],
+    outputValue: (v) => isArnOfType(v, "ivs", "recording-configuration"),
+    resourceType: "AWS::IVS::RecordingConfiguration",
+    kinds: ["channel"],
+    description: "Recording configuration of the channel",
   },
 } as const satisfies Record<string, RoleSpec>;
 
+function isArnOfType(value: string, service: string, resourceType: string): boolean {
+  const a = parseArn(value);
+  return a !== undefined && a.service === service && a.resourceType === resourceType;
+}
+
 export type RoleName = keyof typeof ROLE_SPECS;
 export const ROLE_NAMES = Object.keys(ROLE_SPECS) as RoleName[];
+const spec = (role: RoleName): RoleSpec => ROLE_SPECS[role];
+
+/** The roles that have a flag: the VP backend's (cluster, subnets, key secret…). */
+const FLAG_ROLES = ROLE_NAMES.filter((r) => spec(r).flag !== undefined);
 
 /** `--cluster`, `--subnets`, … as flags, for every command that resolves roles. */
 export const roleArgs: FlagDefs = Object.fromEntries(
-  Object.values(ROLE_SPECS).map((r) => [r.flag, { type: "string", description: `${r.description} (env ${r.env})`, valueHint: r.flag === "subnets" || r.flag === "security-groups" ? "id,id" : "value" }]),
+  FLAG_ROLES.map((r) => spec(r)).map((r) => [r.flag!, { type: "string", description: `${r.description} (env ${r.env})`, valueHint: r.flag === "subnets" || r.flag === "security-groups" ? "id,id" : "value" }]),
 );
 
 export type RoleOverrides = Partial<Record<RoleName, string>>;
 
 export function roleOverridesFrom(args: ParsedArgs): RoleOverrides {
   const out: RoleOverrides = {};
-  for (const name of ROLE_NAMES) {
-    const v = args.string(ROLE_SPECS[name].flag);
+  for (const name of FLAG_ROLES) {
+    const v = args.string(spec(name).flag!);
     if (v !== undefined) out[name] = v;
   }
   return out;
+}
+
+/** How a user names a role by hand, for hints: its flag and variable, or its positional argument. */
+export function howToName(role: RoleName): string {
+  const s = spec(role);
+  const ways = [s.positional ? `name it as the <${s.positional}> argument` : undefined, s.flag ? `pass --${s.flag}` : undefined, s.env ? `set ${s.env}` : undefined].filter(Boolean);
+  return ways.length ? ways.join(", or ") : "name the resource directly";
 }
 
 /**
@@ -99,13 +184,14 @@ export function roleOverridesFrom(args: ParsedArgs): RoleOverrides {
  * Synchronous and free, so a feature can decide whether it applies before any call.
  */
 export function isRoleKnown(role: RoleName, where: { overrides: RoleOverrides; env: Env; stack: string | undefined }): boolean {
-  return Boolean(where.overrides[role] || where.env[ROLE_SPECS[role].env] || where.stack);
+  const env = spec(role).env;
+  return Boolean(where.overrides[role] || (env && where.env[env]) || where.stack);
 }
 
 /** Comma-separated list roles (subnets, security groups) become lists; the rest stay one value. */
 export function splitRoleValue(role: RoleName, raw: string): string | string[] {
-  const spec: RoleSpec = ROLE_SPECS[role];
-  return spec.list || spec.multiple ? raw.split(",").map((s) => s.trim()).filter(Boolean) : raw;
+  const s = spec(role);
+  return s.list || s.multiple ? raw.split(",").map((s) => s.trim()).filter(Boolean) : raw;
 }
 
 /** A resolved value as one string (a list joins with commas). */
@@ -156,8 +242,8 @@ const VP_ROLES: RoleName[] = ["cluster", "taskDefinition", "containerName", "sub
 /** Flags and environment variables that name VP roles: checked before any call (exit 2). */
 export function checkRoleInputs(overrides: RoleOverrides, env: Env): void {
   for (const role of VP_ROLES) {
-    const spec = ROLE_SPECS[role];
-    const given = overrides[role] !== undefined ? { v: overrides[role]!, from: `--${spec.flag}` } : env[spec.env] ? { v: env[spec.env]!, from: spec.env } : undefined;
+    const s = spec(role);
+    const given = overrides[role] !== undefined ? { v: overrides[role]!, from: `--${s.flag}` } : s.env && env[s.env] ? { v: env[s.env]!, from: s.env } : undefined;
     if (!given) continue;
     const value = splitRoleValue(role, given.v);
     checkRoleValue(role, value, (m) => {
@@ -169,6 +255,6 @@ export function checkRoleInputs(overrides: RoleOverrides, env: Env): void {
 /** A value the stack supplied that cannot be right: the stack is misconfigured (exit 3). */
 export function checkResolvedRole(role: RoleName, value: string | string[], from: string | undefined): void {
   checkRoleValue(role, value, (m) => {
-    throw configError(`${ROLE_SPECS[role].description}: ${m} (from ${from ?? "the stack"})`, `override it with --${ROLE_SPECS[role].flag}`);
+    throw configError(`${spec(role).description}: ${m} (from ${from ?? "the stack"})`, howToName(role));
   });
 }

@@ -358,7 +358,7 @@ describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("vp: ECS and CloudFormation in moto, 
     const r = await run(["vp", "invite", "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345", "--stack", "moto-two"]);
     expect(r.code).toBe(3);
     expect(firstLine(r)).toBe("error: stack moto-two: cluster is ambiguous: A (moto-a); B (moto-b)");
-    expect(r.stderr).toContain("hint: choose one with --cluster or IVSCTL_CLUSTER");
+    expect(r.stderr).toContain("hint: choose one: pass --cluster, or set IVSCTL_CLUSTER");
     const list = await run(["vp", "list", "--stack", "moto-two"]);
     expect(list.code).toBe(3);
   });

@@ -31,8 +31,8 @@ const CASES: [string, string[], unknown][] = [
   ["channel create", ["--name", "demo", "--type", "basic", "--latency", "normal", "--authorized", "--tag", "a=1"], {"name":"demo","type":"BASIC","latencyMode":"NORMAL","authorized":true,"tags":{"team":"video","a":"1"}}],
   ["channel list", ["--name-filter", "de", "--recording-config", "arn:aws:ivs:us-west-2:123456789012:recording-configuration/AbCdEf012345"], {"nameFilter":"de","recordingConfigurationArn":"arn:aws:ivs:us-west-2:123456789012:recording-configuration/AbCdEf012345"}],
   ["channel get", ["demo"], "demo"],
-  ["channel update", ["demo", "--name", "renamed", "--no-multitrack"], {"channel":"demo","name":"renamed","disableMultitrack":true}],
-  ["channel delete", ["demo", "--if-exists"], {"channel":"demo","ifExists":true}],
+  ["channel update", ["demo", "--name", "renamed", "--no-multitrack", "--force"], {"channel":"demo","name":"renamed","disableMultitrack":true,"force":true}],
+  ["channel delete", ["demo", "--if-exists"], {"channel":"demo","ifExists":true,"force":false}],
   ["channel token", ["demo", "--key", "k.pem", "--ttl", "10m", "--origin", "https://a.example", "--origin", "https://b.example", "--strict-origin", "--viewer-id", "v1", "--viewer-session-version", "2", "--max-resolution", "hd", "--count", "3"], {"channel":"demo","keyFile":"k.pem","ttlMs":600000,"origins":["https://a.example","https://b.example"],"strictOrigin":true,"viewerId":"v1","viewerSessionVersion":2,"singleUse":false,"maxResolution":"HD","count":3}],
   ["stream-key create", ["demo", "--tag", "k=v"], {"channel":"demo","tags":{"team":"video","k":"v"}}],
   ["stream-key list", ["demo"], {"channel":"demo"}],
@@ -97,7 +97,15 @@ describe("flags -> options, every command", () => {
   }
 
   test("global flags never reach options: domain functions read them from ctx.globals", async () => {
-    expect(await optionsOf("channel delete", ["demo", "--dry-run", "--stack", "s", "-o", "json"])).toEqual({ channel: "demo", ifExists: false });
+    expect(await optionsOf("channel delete", ["demo", "--dry-run", "--stack", "s", "-o", "json"])).toEqual({ channel: "demo", ifExists: false, force: false });
+  });
+
+  test("with --stack the channel argument may be left out: the domain function resolves it", async () => {
+    for (const path of ["channel get", "recording get"]) expect(await optionsOf(path, ["--stack", "s"])).toBeUndefined();
+    for (const path of ["stream get", "stream stop", "stream sessions"]) expect(await optionsOf(path, ["--stack", "s"])).toEqual({});
+    expect(await optionsOf("metadata put", ['{"question": 1}', "--stack", "s"])).toEqual({ channel: '{"question": 1}', json: false });
+    expect(await optionsOf("stream-key rotate", ["--stack", "s"])).toEqual({ force: false });
+    expect(await optionsOf("ingest", ["--stack", "s", "--duration", "30s"])).toMatchObject({ durationMs: 30_000 });
   });
 
   test("bad values are usage errors (exit 2) from options(), before any client exists", async () => {
