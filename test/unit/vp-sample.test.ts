@@ -10,6 +10,9 @@ import { DeleteStageCommand, DisconnectParticipantCommand, GetStageCommand, List
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { createPrivateKey } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { AwsClients, resolveAwsSettings } from "../../src/aws/clients.ts";
+import { Sha256 } from "../../src/contract/sha256.ts";
 import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { bufferIO } from "../../src/cli/io.ts";
@@ -174,9 +177,41 @@ except urllib.error.HTTPError as e:
     // A body changed after signing: the signature covered the body's hash.
     const tamper = (i: string, init: RequestInit) => fetch(i, { ...init, body: JSON.stringify({ id: "x" }) });
     await expectCliError(invokeFunctionUrl(url, { method: "POST", body: {} }, { credentials: { accessKeyId: "AKID", secretAccessKey: "test" }, region: "us-east-1", fetch: tamper }), 3);
+    // Scoped to another service: refused, even with the right secret.
+    const other = await new SignatureV4({ service: "execute-api", region: "us-east-1", credentials: { accessKeyId: "AKID", secretAccessKey: "test" }, sha256: Sha256 }).sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: "127.0.0.1",
+      port: server.port,
+      path: new URL(url).pathname,
+      headers: { host: new URL(url).host, "content-type": "application/json" },
+      body: "{}",
+    });
+    const refused = await fetch(url, { method: "POST", headers: other.headers as Record<string, string>, body: "{}" });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(await refused.json())).toContain("lambda");
     // ...and the same call signed properly works, with any access key id.
     expect(await invokeFunctionUrl(url, { method: "POST", body: {} }, { credentials: { accessKeyId: "ANYKEY", secretAccessKey: "test" }, region: "us-east-1" })).toHaveProperty("stages");
   });
+});
+
+test("outside local mode, the invoker signs with credentials from the SDK's default chain (here: the environment)", async () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE };
+  process.env.AWS_ACCESS_KEY_ID = "AKIDFROMENV";
+  delete process.env.AWS_PROFILE;
+  try {
+    const settings = resolveAwsSettings({ region: "us-east-1", endpointUrl: server.url, local: false }, {});
+    expect(settings.credentials).toBeUndefined();
+    process.env.AWS_SECRET_ACCESS_KEY = "test";
+    expect(await functionUrlInvoker(new AwsClients(settings))(b.endpoints.listStages, { method: "POST", body: {} })).toHaveProperty("stages");
+    process.env.AWS_SECRET_ACCESS_KEY = "another-secret";
+    await expectCliError(functionUrlInvoker(new AwsClients(settings))(b.endpoints.listStages, { method: "POST", body: {} }), 3, /403/);
+  } finally {
+    for (const [k, v] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret], ["AWS_PROFILE", saved.profile]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
 
 describe("SSM", () => {
@@ -207,7 +242,7 @@ describe("SSM", () => {
     expect(dup.stderr).toContain("ParameterAlreadyExists");
     const missing = await aws("get-parameter", "--name", "/cli/none");
     expect(missing.stderr).toContain("ParameterNotFound");
-  });
+  }, 60_000);
 
   test("the sample's parameter and secret are in its formats, naming a really imported key", async () => {
     const p = JSON.parse((await keys.ssm.send(new GetParameterCommand({ Name: `/${S}/publicKeyArn` }))).Parameter!.Value!);
