@@ -60,7 +60,7 @@ describe("the emulator killed mid-operation", () => {
     expect(await rotating.exited).toBe(6); // endpoint gone: exit 6, rollback reported incomplete
     await em.start();
     // Without the key of the emulator's other seeded stack (ivsctl-sample).
-    const ours = (keys: { name: string }[]) => keys.filter((k) => !k.name.startsWith("ivsctl-sample-"));
+    const ours = (keys: { name: string; current?: boolean }[]) => keys.filter((k) => !k.name.startsWith("ivsctl-sample-"));
     const before = json(await em.run(["keys", "list", "-o", "json"]));
     expect(ours(before.publicKeys)).toHaveLength(2); // the current key and the interrupted rotation's orphan
     const rerun = await em.run(["keys", "rotate", "--grace", "0s", "-o", "json"]);

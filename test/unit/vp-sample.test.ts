@@ -57,7 +57,7 @@ async function expectCliError(p: Promise<unknown>, exitCode: number, match?: Reg
     await p;
   } catch (e) {
     expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(exitCode);
+    expect((e as CliError).exitCode as number).toBe(exitCode);
     if (match) expect((e as CliError).message).toMatch(match);
     return e as CliError;
   }
