@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DescribeStackResourcesCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTasksCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
-import { DeleteStageCommand, DisconnectParticipantCommand, GetStageCommand, ListParticipantsCommand, ListPublicKeysCommand, ListTagsForResourceCommand } from "@aws-sdk/client-ivs-realtime";
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { DeleteStageCommand, DisconnectParticipantCommand, GetStageCommand, ListParticipantsCommand, ListPublicKeysCommand, ListStagesCommand, ListTagsForResourceCommand } from "@aws-sdk/client-ivs-realtime";
+import { GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { createPrivateKey } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -399,6 +399,29 @@ describe("stages and virtual participants", () => {
     await waitPool();
   }, 60_000);
 });
+
+test("a JSON document in the key secret (what issue 10 saw) breaks the sample's signing: createStage 500 leaks its IVS stage, an invited VP ends ERRORED (exit 5)", async () => {
+  await waitPool();
+  const made = await sample.createStage(b);
+  const pem = (await keys.secrets.send(new GetSecretValueCommand({ SecretId: `${S}-PrivateKey` }))).SecretString!;
+  await keys.secrets.send(new PutSecretValueCommand({ SecretId: `${S}-PrivateKey`, SecretString: JSON.stringify({ privateKeyPem: pem, publicKeyArn: "x" }) }));
+  try {
+    const before = (await records()).stages.length;
+    const ivsStages = async () => (await keys.realtime.send(new ListStagesCommand({ maxResults: 100 }))).stages!.filter((x) => x.tags?.stack === S).length;
+    const ivsBefore = await ivsStages();
+    const e = await expectCliError(sample.createStage(b), 1);
+    expect(await ivsStages()).toBe(ivsBefore + 1);
+    expect((e as FunctionUrlError).body).toEqual({ message: "Failed to create participant token(s).", cause: { message: "secretOrPrivateKey must be an asymmetric key when using ES384" } });
+    expect((await records()).stages.length).toBe(before);
+    const errored = await expectCliError(sample.inviteVp(b, made.sampleStageId, { wait: true, timeoutMs: 20_000, pollMs: 50 }), 5, /ERRORED/);
+    expect(errored.code).toBe("VpErrored");
+    const vp = (await records()).virtualParticipants.find((v) => v.stageArn === made.stage.arn)!;
+    expect(vp.status).toBe("ERRORED");
+  } finally {
+    await keys.secrets.send(new PutSecretValueCommand({ SecretId: `${S}-PrivateKey`, SecretString: pem }));
+  }
+  await sample.deleteStage(b, made.sampleStageId);
+}, 60_000);
 
 describe("keys", () => {
   test("RotateKeyPair (GET) answers a bare ARN, updates SSM and deletes the old key at once", async () => {
