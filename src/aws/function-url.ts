@@ -36,6 +36,8 @@ export interface FunctionUrlOptions {
   region?: string;
   timeoutMs?: number;
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** --debug: one line per call (method, path, status, time); never headers or bodies. */
+  debug?: (line: string) => void;
 }
 
 /** Calls one URL; the value is the parsed JSON body, or the raw text when it is not JSON (RotateKeyPair's bare ARN). */
@@ -110,11 +112,14 @@ export async function invokeFunctionUrl(url: string, call: FunctionUrlCall, o: F
   }
   const doFetch = o.fetch ?? ((i: string, init: RequestInit) => fetch(i, init));
   let res: Response;
+  const started = performance.now();
   try {
     res = await doFetch(u.toString(), { method: call.method, headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000) });
   } catch (e) {
+    o.debug?.(`function URL ${call.method} ${u.host}${u.pathname} failed in ${(performance.now() - started).toFixed(0)} ms: ${(e as Error).name}`);
     throw toCliError(e, action);
   }
+  o.debug?.(`function URL ${call.method} ${u.host}${u.pathname} -> ${res.status} in ${(performance.now() - started).toFixed(0)} ms`);
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -162,7 +167,7 @@ export function functionUrlError(status: number, body: unknown, action: string, 
  * the normal chain (the SDK's own resolution, as for every other call: env, profile, SSO, IMDS), or
  * the emulator's in local mode.
  */
-export function functionUrlInvoker(aws: AwsClients): FunctionUrlInvoker {
+export function functionUrlInvoker(aws: AwsClients, log?: { debug(message: string): void }): FunctionUrlInvoker {
   const s = aws.settings;
   let provider: (() => Promise<AwsCredentialIdentity>) | undefined;
   const credentials = async (): Promise<AwsCredentialIdentity> => {
@@ -178,5 +183,5 @@ export function functionUrlInvoker(aws: AwsClients): FunctionUrlInvoker {
       throw toCliError(e, "loading AWS credentials");
     }
   };
-  return (url, call) => invokeFunctionUrl(url, call, { credentials, region: s.region, timeoutMs: s.requestTimeoutMs });
+  return (url, call) => invokeFunctionUrl(url, call, { credentials, region: s.region, timeoutMs: s.requestTimeoutMs, debug: log ? (l) => log.debug(l) : undefined });
 }

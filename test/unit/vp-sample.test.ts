@@ -338,6 +338,18 @@ describe("stages and virtual participants", () => {
     expect((await records()).stages.some((s) => s.id === made.sampleStageId)).toBe(true);
   });
 
+  test("the REST API's POST /<env>/stage/token is unauthenticated, as deployed, and signs a subscribe-only guest token", async () => {
+    const made = await sample.createStage(b);
+    const r = await fetch(new URL("stage/token", b.endpoints.apiUrl).toString(), { method: "POST", body: JSON.stringify({ id: made.sampleStageId }) });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { token: string; participantId: string };
+    const claims = JSON.parse(Buffer.from(body.token.split(".")[1]!, "base64url").toString());
+    expect([claims.user_id, claims.capabilities, claims.jti]).toEqual(["guest", { allow_publish: false, allow_subscribe: true }, body.participantId]);
+    expect((await join(body.token)).status).toBe(200);
+    const missing = await fetch(new URL("stage/token", b.endpoints.apiUrl).toString(), { method: "POST", body: JSON.stringify({ id: "nope" }) });
+    expect([missing.status, ((await missing.json()) as { name: string }).name]).toEqual([404, "StageNotFoundException"]);
+  });
+
   test("raw handler errors: wrong host participant (500 'Failed to create Stage.'), unknown stage (404), empty pool (404), a lost race (409)", async () => {
     const made = await sample.createStage(b);
     const wrong = await expectCliError(b.invoke(b.endpoints.deleteIvsStage!, { method: "POST", body: { id: made.sampleStageId, participantId: "nope" } }), 1);
