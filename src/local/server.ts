@@ -230,7 +230,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     }
     if (route === "faults") return Response.json({ faults });
     if (route === "metadata") return metadataInspection(store, url);
-    const sampleRecords = vpSample.inspect(route);
+    const sampleRecords = vpSample.inspect(route, req);
     if (sampleRecords) return sampleRecords;
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {

@@ -17,6 +17,8 @@
  * /_ivsctl/requests, which counts what clients ask).
  *
  * Inspection: GET /_ivsctl/vp-sample/<stack>/records -> {stages, virtualParticipants} (the raw items).
+ * Test switch: POST /_ivsctl/vp-sample/<stack>/containers {"paused": true|false} holds the emulated
+ * containers (a VP that is slow to join or to leave); the pool manager and ECS events keep running.
  */
 import { joinStage, leaveStage, RT_KIND, type StageDoc } from "./ivs-realtime.ts";
 import { ECS_KIND } from "./ecs.ts";
@@ -176,13 +178,15 @@ interface Backend {
   containers: Map<string, Container>;
   /** Last task status the task-state rule delivered, by task ARN. */
   delivered: Map<string, string>;
+  /** Test switch: containers hold (do nothing) while set. */
+  paused: boolean;
 }
 
 export interface VpSampleRuntime {
   /** A function-URL or REST-API request for a sample stack, or undefined when the path is not one. */
   handle(req: Request, url: URL): Promise<Response> | undefined;
-  /** GET /_ivsctl/vp-sample/<stack>/records. */
-  inspect(route: string): Response | undefined;
+  /** GET /_ivsctl/vp-sample/<stack>/records, POST /_ivsctl/vp-sample/<stack>/containers. */
+  inspect(route: string, req: Request): Promise<Response> | undefined;
   /** Run one tick now (tests use the background timer; this is for determinism where needed). */
   tick(): Promise<void>;
   start(): void;
@@ -208,6 +212,7 @@ export function createVpSampleRuntime(o: VpSampleRuntimeOptions): VpSampleRuntim
       pendingSync: new Set(),
       containers: new Map(),
       delivered: new Map(),
+      paused: false,
     };
     b.vps = new Table<VpRecord>(o.store, config.vpTable, (before, after) => {
       if (after && SYNCED_FIELDS.some((f) => JSON.stringify(before?.[f]) !== JSON.stringify(after[f]))) b.pendingSync.add(after.id);
@@ -551,7 +556,7 @@ export function createVpSampleRuntime(o: VpSampleRuntimeOptions): VpSampleRuntim
 
   /** What the VP container does (websocket-server.ts and the page), one step per tick. */
   async function stepContainer(b: Backend, c: Container): Promise<void> {
-    if (c.exited || !c.vpId || b.delivered.get(c.taskArn) !== "RUNNING") return;
+    if (b.paused || c.exited || !c.vpId || b.delivered.get(c.taskArn) !== "RUNNING") return;
     const exists = (v: VpRecord | undefined) => v !== undefined;
     if (!c.ready) {
       // vp.ready: UpdateItem status=AVAILABLE, condition attribute_exists(id).
@@ -627,12 +632,20 @@ export function createVpSampleRuntime(o: VpSampleRuntimeOptions): VpSampleRuntim
       if (api) return handleRestApi(req, api[1]!, api[2]!.replace(/\/$/, ""));
       return undefined;
     },
-    inspect(route) {
-      const m = /^vp-sample\/([^/]+)\/records$/.exec(route);
+    inspect(route, req) {
+      const m = /^vp-sample\/([^/]+)\/(records|containers)$/.exec(route);
       if (!m) return undefined;
-      const b = backendOf(decodeURIComponent(m[1]!));
-      if (!b) return Response.json({ error: `no VP-sample stack ${m[1]}` }, { status: 404 });
-      return Response.json({ stages: b.stages.all(), virtualParticipants: b.vps.all() });
+      return (async () => {
+        const b = backendOf(decodeURIComponent(m[1]!));
+        if (!b) return Response.json({ error: `no VP-sample stack ${m[1]}` }, { status: 404 });
+        if (m[2] === "records") return Response.json({ stages: b.stages.all(), virtualParticipants: b.vps.all() });
+        if (req.method === "POST") {
+          const body = (await req.json().catch(() => ({}))) as { paused?: unknown };
+          if (typeof body.paused !== "boolean") return Response.json({ error: 'body must be {"paused": true|false}' }, { status: 400 });
+          b.paused = body.paused;
+        }
+        return Response.json({ paused: b.paused, containers: b.containers.size });
+      })();
     },
     tick,
     start() {

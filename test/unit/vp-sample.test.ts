@@ -435,6 +435,28 @@ test("a JSON document in the key secret (what issue 10 saw) breaks the sample's 
   await sample.deleteStage(b, made.sampleStageId);
 }, 60_000);
 
+test("--wait gives up with exit 6 naming the last status when the VP is slow (containers held); it joins once they resume", async () => {
+  await waitPool();
+  const made = await sample.createStage(b);
+  const hold = (paused: boolean) => fetch(`${server.url}/_ivsctl/vp-sample/${S}/containers`, { method: "POST", body: JSON.stringify({ paused }) });
+  expect((await hold(true)).status).toBe(200);
+  try {
+    const slow = await expectCliError(sample.inviteVp(b, made.sampleStageId, { wait: true, timeoutMs: 400, pollMs: 50 }), 6, /is INVITED$/);
+    expect(slow.code).toBe("WaitTimeout");
+  } finally {
+    await hold(false);
+  }
+  const vps = await until(() => sample.listVps(b, { stage: made.sampleStageId }), (r) => r.virtualParticipants[0]?.status === "JOINED", "the VP to join");
+  expect(vps.virtualParticipants).toHaveLength(1);
+  await hold(true);
+  try {
+    await expectCliError(sample.kickVp(b, made.sampleStageId, { wait: true, timeoutMs: 400, pollMs: 50 }), 6, /still KICKED$/);
+  } finally {
+    await hold(false);
+  }
+  await sample.deleteStage(b, made.sampleStageId);
+}, 60_000);
+
 describe("keys", () => {
   test("RotateKeyPair (GET) answers a bare ARN, updates SSM and deletes the old key at once", async () => {
     const before = await sample.currentSampleKeyArn(keys);
