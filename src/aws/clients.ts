@@ -3,6 +3,7 @@ import type { IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
 import { readRuntime } from "../local/runtime.ts";
@@ -33,7 +34,8 @@ export function resolveAwsSettings(
     return {
       region: region ?? LOCAL_DEFAULT_REGION,
       endpoint: flags.endpointUrl || env.IVSCTL_LOCAL_ENDPOINT || readRuntime(env)?.endpoint || LOCAL_DEFAULT_ENDPOINT,
-      credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local-secret" },
+      // The emulator verifies function-URL signatures against this secret (README: dummy credentials).
+      credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: env.IVSCTL_LOCAL_SECRET_ACCESS_KEY || "test" },
       maxAttempts,
       requestTimeoutMs,
     };
@@ -76,6 +78,10 @@ export class AwsClients {
   }
   secrets(): Promise<SecretsManagerClient> {
     return this.make("secretsmanager", async () => new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient(this.config()));
+  }
+
+  ssm(): Promise<SSMClient> {
+    return this.make("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(this.config()));
   }
 
   private async make<T>(service: string, create: () => Promise<T>): Promise<T> {

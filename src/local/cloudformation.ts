@@ -16,6 +16,9 @@ export interface StackDoc {
   Tags: { Key: string; Value: string }[];
 }
 
+/** Stored in an output value where the emulator's own host:port belongs; DescribeStacks renders it, so outputs follow the port. */
+export const LOCAL_HTTP_HOST = "{{ivsctl-local-http}}";
+
 /** CloudFormation reports a missing stack as a 400 ValidationError, not a 404. */
 const missing = (name: string) => new ServiceError("ValidationError", `Stack with id ${name} does not exist`, 400);
 
@@ -31,7 +34,11 @@ function describeStacks(input: any, ctx: RequestContext) {
   const all = input.StackName ? [findStack(ctx, input.StackName)] : ctx.store.list<StackDoc>(STACK_KIND);
   const { page, nextToken } = paginate(all, input.NextToken, undefined, 100);
   return {
-    Stacks: page.map(({ Resources: _r, ...stack }) => ({ ...stack, LastUpdatedTime: stack.CreationTime })),
+    Stacks: page.map(({ Resources: _r, ...stack }) => ({
+      ...stack,
+      Outputs: stack.Outputs.map((o) => ({ ...o, OutputValue: o.OutputValue.replaceAll(LOCAL_HTTP_HOST, ctx.world.httpHost) })),
+      LastUpdatedTime: stack.CreationTime,
+    })),
     NextToken: nextToken,
   };
 }

@@ -6,6 +6,7 @@
 import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { arnFor, LOCAL_ACCOUNT } from "./ids.ts";
 import type { Store } from "./store.ts";
+import { seedVpSample } from "./vp-sample-seed.ts";
 
 export const SEED_STACK = "ivsctl-local";
 
@@ -17,6 +18,7 @@ export const SEED_KIND = {
 } as const;
 
 export function seedWorld(store: Store, region: string, now: Date): void {
+  seedVpSample(store, region, now);
   if (store.list<StackDoc>(STACK_KIND).some((s) => s.StackName === SEED_STACK)) return;
   const stackId = arnFor("cloudformation", region, "stack", `${SEED_STACK}/6f1c2a40-0b1e-11ef-9a3b-0a1b2c3d4e5f`);
   const clusterName = `${SEED_STACK}-cluster`;

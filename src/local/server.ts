@@ -16,6 +16,7 @@ import { ivsRecordingService } from "./ivs-recording.ts";
 import { ivsStreamKeysService } from "./ivs-stream-keys.ts";
 import { ivsStreamsService } from "./ivs-streams.ts";
 import { secretsManagerService } from "./secretsmanager.ts";
+import { ssmService } from "./ssm.ts";
 import { findBotocoreData, formatValidation, loadModel, validateInput, type ServiceModel } from "./models.ts";
 import { json11Error, json11Result, parseQueryInput, queryError, queryResult, restJsonError, restJsonResult } from "./protocols.ts";
 import { seedWorld } from "./seed.ts";
@@ -23,6 +24,7 @@ import { seedChannelStack } from "./seed-channel.ts";
 import { getRoleCredentials, isSsoRequest } from "./sso.ts";
 import type { EmulatedService, LocalWorld, RequestContext } from "./service.ts";
 import { Store } from "./store.ts";
+import { createVpSampleRuntime } from "./vp-sample.ts";
 
 export interface LocalServerOptions {
   port: number;
@@ -67,8 +69,9 @@ export interface Fault {
 const JSON_TARGETS: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: "ecs",
   secretsmanager: "secretsmanager",
+  AmazonSSM: "ssm",
 };
-const JSON_NAMESPACES: Record<string, string> = { ecs: "com.amazonaws.ecs", secretsmanager: "com.amazonaws.secretsmanager" };
+const JSON_NAMESPACES: Record<string, string> = { ecs: "com.amazonaws.ecs", secretsmanager: "com.amazonaws.secretsmanager", ssm: "com.amazonaws.ssm" };
 
 /** ARN resource types served by IVS real-time; anything else under /tags goes to IVS. */
 const REALTIME_RESOURCE = /:(stage|composition|encoder-configuration|storage-configuration|public-key|ingest-configuration)\//;
@@ -89,6 +92,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     ivsRealtimeIngestService,
     cloudFormationService,
     secretsManagerService,
+    ssmService,
   ];
   // Virtual participants join and leave real-time stages through the stage service.
   builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage } }));
@@ -107,6 +111,19 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
+
+  // The VP sample's backend (function URLs, warm pool, containers): its AWS calls go to these services in-process.
+  const vpSample = createVpSampleRuntime({
+    store,
+    world,
+    env,
+    now,
+    aws: async (name, operation, input, region) => {
+      const handler = services.get(name)?.operations[operation];
+      if (!handler) throw new ServiceError("NotImplemented", `ivsctl local does not emulate ${name} ${operation}`, 501);
+      return handler(input, { store, region, account: LOCAL_ACCOUNT, now, world });
+    },
+  });
 
   const takeFault = (service: string, operation: string): Fault | undefined => {
     const t = Date.now();
@@ -214,6 +231,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     }
     if (route === "faults") return Response.json({ faults });
     if (route === "metadata") return metadataInspection(store, url);
+    const sampleRecords = vpSample.inspect(route, req);
+    if (sampleRecords) return sampleRecords;
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
@@ -231,7 +250,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       const url = new URL(req.url);
       if (url.pathname.startsWith("/_ivsctl/")) return handleInternal(req, url);
       if (isSsoRequest(req, url)) return getRoleCredentials(req, url);
-      return handleAws(req, url);
+      return vpSample.handle(req, url) ?? handleAws(req, url);
     },
   });
   const host = `${server.hostname}:${server.port}`;
@@ -247,6 +266,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   world.ingestHost = `${server.hostname}:${ingest.port}`;
   seedChannelStack(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now(), world);
   world.disconnectPublisher = (arn) => void ingest.disconnect(arn);
+  vpSample.start();
   return {
     url: `http://${host}`,
     port: server.port!,
@@ -254,6 +274,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     world,
     requestCounts,
     async stop() {
+      vpSample.stop();
       await ingest.stop();
       await server.stop(true);
       store.close();

@@ -23,7 +23,7 @@ export type Operation = (input: any, ctx: RequestContext) => unknown | Promise<u
 
 export interface EmulatedService {
   /** botocore's service directory name, used to find its model. */
-  name: "ivs" | "ivs-realtime" | "ecs" | "cloudformation" | "secretsmanager";
+  name: "ivs" | "ivs-realtime" | "ecs" | "cloudformation" | "secretsmanager" | "ssm";
   protocol: "rest-json" | "json" | "query";
   operations: Record<string, Operation>;
 }

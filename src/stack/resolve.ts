@@ -8,7 +8,8 @@ import { factCache, type FactCache } from "../aws/cache.ts";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
-import { howToName, isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec, type StackKind } from "./roles.ts";
+import { kindFromOutputs, kindFromResources, type StackKindInfo } from "./kind.ts";
+import { howToName, isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
 
 /** The one way to get a resolver: the context's --stack, CloudFormation client, environment and cache. */
 export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
@@ -29,7 +30,7 @@ export class StackResolver {
   private stackPromise?: Promise<Stack | undefined>;
   private resourcesPromise?: Promise<StackResourceSummary[]>;
   private readonly resolved = new Map<RoleName, ResolvedRole>();
-  private kindPromise?: Promise<KindOfStack>;
+  private kindPromise?: Promise<StackKindInfo>;
 
   constructor(
     private readonly stackName: string | undefined,
@@ -104,10 +105,10 @@ export class StackResolver {
    * The stack's kind and why. Outputs decide when they can (the sample's export names, a
    * channel-shaped value); otherwise its resources do (a channel and no ECS cluster).
    */
-  kind(): Promise<KindOfStack> {
+  kind(): Promise<StackKindInfo> {
     return (this.kindPromise ??= (async () => {
       const outputs = await this.outputs();
-      return kindFromOutputs(this.stackName!, outputs) ?? kindFromResources(await this.resources());
+      return kindFromOutputs(this.stackName!, outputs) ?? kindFromResources(this.stackName!, outputs, await this.resources());
     })());
   }
 
@@ -166,29 +167,4 @@ const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secre
 
 function ambiguous(role: RoleName, stack: string, candidates: string[]) {
   return configError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, `choose one: ${howToName(role)}`);
-}
-
-export interface KindOfStack {
-  kind: StackKind;
-  reason: string;
-}
-
-/** The sample always exports these two function URLs (vp-sample-contract.md section 6). */
-const SAMPLE_EXPORTS = ["RotateKeyPairLambdaURL", "ListVpsLambdaURL"];
-
-export function kindFromOutputs(stack: string, outputs: StackOutput[]): KindOfStack | undefined {
-  const exports = new Set(outputs.map((o) => o.ExportName).filter((e): e is string => Boolean(e)));
-  if (SAMPLE_EXPORTS.every((k) => exports.has(`${stack}::${k}`))) {
-    return { kind: "vp-sample", reason: `exports ${SAMPLE_EXPORTS.map((k) => `${stack}::${k}`).join(" and ")} (the IVS VP sample's function URLs)` };
-  }
-  const channel = outputs.find((o) => o.OutputValue && ROLE_SPECS.channel.outputValue(o.OutputValue));
-  if (channel) return { kind: "channel", reason: `output ${channel.OutputKey} is a channel ARN` };
-  return undefined;
-}
-
-export function kindFromResources(resources: StackResourceSummary[]): KindOfStack {
-  const channel = resources.find((r) => r.ResourceType === "AWS::IVS::Channel");
-  const cluster = resources.find((r) => r.ResourceType === "AWS::ECS::Cluster");
-  if (channel && !cluster) return { kind: "channel", reason: `resource ${channel.LogicalResourceId} is an AWS::IVS::Channel and there is no ECS cluster` };
-  return { kind: "ivsctl", reason: cluster ? `resource ${cluster.LogicalResourceId} is an ECS cluster for ivsctl's own VP tasks` : "neither the VP sample's function URLs nor a channel" };
 }

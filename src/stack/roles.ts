@@ -7,12 +7,7 @@ import { configError, usageError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 
 import { parseArn } from "../contract/arn.ts";
-
-/**
- * What a stack is, which decides where its roles may come from: ivsctl's own VP backend, the
- * public VP sample's stack (vp-sample-contract.md), or a channel stack like the IVS tutorials'.
- */
-export type StackKind = "ivsctl" | "vp-sample" | "channel";
+import type { StackKind } from "./kind.ts";
 
 export interface RoleSpec {
   /** Flag name (without --) of the VP roles; roles without one are named by a positional or not at all. */
