@@ -100,6 +100,19 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= MIN_KNOWN && !value.includes(MASK)) known.add(value);
 }
 
+/**
+ * Register the stream name of an RTMP(S) URL that ivsctl is about to publish to. ffmpeg takes the
+ * first path segment as the application and the rest as the stream name; with a single segment
+ * and no trailing slash, that segment is the stream name (and the application is empty).
+ */
+export function registerStreamUrl(url: string): void {
+  const m = /^rtmps?:\/\/[^/\s]+\/(.*)$/i.exec(url);
+  if (!m) return;
+  const path = m[1]!;
+  const slash = path.indexOf("/");
+  registerSecret(slash < 0 ? path : path.slice(slash + 1));
+}
+
 export function redactStreamKey(key: string): string {
   return redactString(key);
 }

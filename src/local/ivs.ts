@@ -75,10 +75,15 @@ export function isLive(store: Store, channelArn: string): boolean {
   return store.get<{ state: string }>(KIND.stream, channelArn)?.state === "LIVE";
 }
 
+/**
+ * A stream key as IVS mints it: `sk_<region>_<key id>_<30-character secret>`, the key id being the
+ * stream-key ARN's id (AWS CLI examples, ivs/get-stream-key.rst: "sk_us-west-2_abcdABCDefgh_567890abcdef").
+ */
 export function newStreamKey(ctx: RequestContext, channelArn: string, tags: Record<string, string> = {}): StreamKeyDoc {
+  const id = randomId();
   const key: StreamKeyDoc = {
-    arn: arnFor("ivs", ctx.region, "stream-key", randomId()),
-    value: `sk_${ctx.region}_${randomId(30)}`,
+    arn: arnFor("ivs", ctx.region, "stream-key", id),
+    value: `sk_${ctx.region}_${id}_${randomId(30)}`,
     channelArn,
     tags,
   };
