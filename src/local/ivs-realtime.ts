@@ -24,6 +24,7 @@ export const RT_KIND = {
   participant: "ivs-realtime:participant",
   revoked: "ivs-realtime:revoked",
   publicKey: "ivs-realtime:public-key",
+  participantEvent: "ivs-realtime:participant-event",
 } as const;
 
 /** ARN resource type -> store kind, for tags. Ingest configurations live in their own file's kind. */
@@ -60,6 +61,8 @@ export interface ParticipantDoc {
   published: boolean;
   protocol: string;
   recordingState: string;
+  /** Set for a publisher that came in through an RTMP(S) ingest configuration (GetParticipant shows it). */
+  ingestConfigurationArn?: string;
   /** How the participant got in: "api" token or "self-signed" (with the kid). Not an API field. */
   tokenKind?: string;
   kid?: string;
@@ -392,12 +395,7 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
   if (!stage) throw new JoinError("STAGE_NOT_FOUND", `stage ${v.stageArn} does not exist`);
   if (input.participantId && input.participantId !== v.participantId) throw new JoinError("PARTICIPANT_MISMATCH", `token is for participant ${v.participantId}`);
   if (store.get(RT_KIND.revoked, `${stage.arn}|${v.participantId}`)) throw new JoinError("PARTICIPANT_REVOKED", `participant ${v.participantId} was disconnected from this stage`);
-  let sessionId = stage.activeSessionId;
-  if (!sessionId) {
-    sessionId = `st-${randomId(13)}`;
-    store.put<SessionDoc>(RT_KIND.session, sessionKey(stage.arn, sessionId), { stageArn: stage.arn, sessionId, startTime: now.toISOString() });
-    store.put<StageDoc>(RT_KIND.stage, stage.arn, { ...stage, activeSessionId: sessionId });
-  }
+  const sessionId = activeSession(store, stage, now);
   const id = participantKey(stage.arn, sessionId, v.participantId);
   const existing = store.get<ParticipantDoc>(RT_KIND.participant, id);
   const doc: ParticipantDoc = {
@@ -415,7 +413,87 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
     kid: v.kid,
   };
   store.put(RT_KIND.participant, id, doc);
+  recordParticipantEvent(store, stage.arn, sessionId, v.participantId, "JOINED", now);
   return { stageArn: stage.arn, sessionId, participantId: v.participantId, userId: doc.userId, tokenKind: v.tokenKind, kid: v.kid, state: "CONNECTED" };
+}
+
+/** The stage's active session; the first participant starts one. */
+function activeSession(store: Store, stage: StageDoc, now: Date): string {
+  if (stage.activeSessionId) return stage.activeSessionId;
+  const sessionId = `st-${randomId(13)}`;
+  store.put<SessionDoc>(RT_KIND.session, sessionKey(stage.arn, sessionId), { stageArn: stage.arn, sessionId, startTime: now.toISOString() });
+  store.put<StageDoc>(RT_KIND.stage, stage.arn, { ...stage, activeSessionId: sessionId });
+  return sessionId;
+}
+
+// ---- participant events (ListParticipantEvents) --------------------------------------------
+
+export interface ParticipantEventDoc {
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  /** EventName of the real-time API model: JOINED, LEFT, PUBLISH_STARTED, PUBLISH_STOPPED, PUBLISH_ERROR, … */
+  name: string;
+  eventTime: string;
+  /** EventErrorCode, for error events (e.g. BITRATE_EXCEEDED, B_FRAME_PRESENT, RESOLUTION_EXCEEDED). */
+  errorCode?: string;
+}
+
+export function recordParticipantEvent(store: Store, stageArn: string, sessionId: string, participantId: string, name: string, now: Date, errorCode?: string): void {
+  const doc: ParticipantEventDoc = { stageArn, sessionId, participantId, name, eventTime: now.toISOString(), ...(errorCode ? { errorCode } : {}) };
+  store.put(RT_KIND.participantEvent, `${participantKey(stageArn, sessionId, participantId)}|${store.next("participant-event")}`, doc);
+}
+
+function listParticipantEvents(input: any, ctx: RequestContext) {
+  getStageDoc(ctx.store, input.stageArn);
+  const events = ctx.store
+    .list<ParticipantEventDoc>(RT_KIND.participantEvent)
+    .filter((e) => e.stageArn === input.stageArn && e.sessionId === input.sessionId && e.participantId === input.participantId);
+  const { page, nextToken } = paginate(events, input.nextToken, input.maxResults, 50);
+  return { events: page.map(({ name, participantId, eventTime, errorCode }) => ({ name, participantId, eventTime, ...(errorCode ? { errorCode } : {}) })), nextToken };
+}
+
+// ---- RTMP(S) ingest publishers (src/local/rtmp/listener.ts) ----------------------------------
+
+/**
+ * A publisher with an ingest configuration's key started sending media: it is a participant of the
+ * configuration's stage (IVS real-time user guide, "IVS RTMP Publishing": "the media will be
+ * published to the stage as a participant"), with the configuration's participant id and user id.
+ */
+export function ingestPublisherJoined(store: Store, config: { arn: string; stageArn: string; participantId: string; userId: string; attributes: Record<string, string> }, now: Date): boolean {
+  const stage = config.stageArn ? store.get<StageDoc>(RT_KIND.stage, config.stageArn) : undefined;
+  if (!stage) return false;
+  const sessionId = activeSession(store, stage, now);
+  const id = participantKey(stage.arn, sessionId, config.participantId);
+  const existing = store.get<ParticipantDoc>(RT_KIND.participant, id);
+  store.put<ParticipantDoc>(RT_KIND.participant, id, {
+    stageArn: stage.arn,
+    sessionId,
+    participantId: config.participantId,
+    userId: config.userId,
+    state: "CONNECTED",
+    firstJoinTime: existing?.firstJoinTime ?? now.toISOString(),
+    attributes: config.attributes,
+    published: true,
+    protocol: "RTMPS",
+    recordingState: "DISABLED",
+    ingestConfigurationArn: config.arn,
+  });
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "JOINED", now);
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_STARTED", now);
+  return true;
+}
+
+/** The ingest publisher left, or was disconnected for breaking a media rule (errorCode: a PUBLISH_ERROR first). */
+export function ingestPublisherLeft(store: Store, config: { stageArn: string; participantId: string }, now: Date, errorCode?: string): void {
+  const stage = config.stageArn ? store.get<StageDoc>(RT_KIND.stage, config.stageArn) : undefined;
+  const sessionId = stage?.activeSessionId;
+  if (!stage || !sessionId) return;
+  const p = store.get<ParticipantDoc>(RT_KIND.participant, participantKey(stage.arn, sessionId, config.participantId));
+  if (!p || p.state !== "CONNECTED") return;
+  if (errorCode) recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_ERROR", now, errorCode);
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_STOPPED", now);
+  leaveStage(store, stage.arn, config.participantId, now);
 }
 
 /** A participant leaves (or is disconnected); the session ends when nobody is left. */
@@ -427,6 +505,7 @@ export function leaveStage(store: Store, stageArn: string, participantId: string
   const p = store.get<ParticipantDoc>(RT_KIND.participant, id);
   if (!p || p.state !== "CONNECTED") return false;
   store.put(RT_KIND.participant, id, { ...p, state: "DISCONNECTED" });
+  recordParticipantEvent(store, stageArn, sessionId, participantId, "LEFT", now);
   const stillThere = store.list<ParticipantDoc>(RT_KIND.participant).some((x) => x.stageArn === stageArn && x.sessionId === sessionId && x.state === "CONNECTED");
   if (!stillThere) endSession(store, stageArn, sessionId, now);
   return true;
@@ -471,6 +550,7 @@ export const ivsRealtimeService: EmulatedService = {
     GetParticipant: getParticipant,
     ListStageSessions: listStageSessions,
     GetStageSession: getStageSession,
+    ListParticipantEvents: listParticipantEvents,
     ImportPublicKey: importPublicKey,
     GetPublicKey: getPublicKey,
     ListPublicKeys: listPublicKeys,
