@@ -6,8 +6,9 @@
  * Shape (both kinds): a compact ES384 JWT whose claims are those of the real-time user guide,
  * "Step 3: Distribute Participant Tokens"
  * (https://docs.aws.amazon.com/ivs/latest/RealTimeUserGuide/getting-started-distribute-tokens.html)
- * and of AWS's token samples (e.g. github.com/hcwongleo/amazon-ivs-real-time-token-restriction,
- * get-token-key/lambda/tokenGenerator.js): exp, iat, jti (the participant id), resource (the stage
+ * and of the sample of AWS's blog post "Securing Token Generation for Amazon IVS Real-Time Streaming"
+ * (github.com/hcwongleo/amazon-ivs-real-time-token-restriction, get-token-key/lambda/tokenGenerator.js):
+ * exp, iat, jti (the participant id), resource (the stage
  * ARN), topic (the stage id), events_url, whip_url, capabilities {allow_publish, allow_subscribe},
  * version "1.0", and optional user_id and attributes.
  * - API tokens (CreateParticipantToken): signed with a P-384 key that IVS holds ("Encryption keys
