@@ -4,6 +4,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import { checkRegionEnv } from "./region.ts";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
 import { readRuntime } from "../local/runtime.ts";
@@ -29,7 +30,7 @@ export function resolveAwsSettings(
 ): AwsSettings {
   const maxAttempts = positiveInt(env.AWS_MAX_ATTEMPTS) ?? 5;
   const requestTimeoutMs = positiveInt(env.IVSCTL_REQUEST_TIMEOUT_MS) ?? 15_000;
-  const region = flags.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const region = flags.region || envRegion(env);
   if (flags.local) {
     return {
       region: region ?? LOCAL_DEFAULT_REGION,
@@ -41,6 +42,13 @@ export function resolveAwsSettings(
     };
   }
   return { region, profile: flags.profile || undefined, endpoint: flags.endpointUrl || undefined, maxAttempts, requestTimeoutMs };
+}
+
+/** The environment's region, checked: a malformed one is exit 3 before any AWS call. */
+function envRegion(env: Env): string | undefined {
+  if (env.AWS_REGION) return checkRegionEnv("AWS_REGION", env.AWS_REGION);
+  if (env.AWS_DEFAULT_REGION) return checkRegionEnv("AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION);
+  return undefined;
 }
 
 function positiveInt(s: string | undefined): number | undefined {

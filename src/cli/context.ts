@@ -5,6 +5,7 @@ import type { Env, IO } from "./io.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { OUTPUT_FORMATS, Output, type OutputFormat } from "./output.ts";
 import { AwsClients, resolveAwsSettings } from "../aws/clients.ts";
+import { checkRegionFlag } from "../aws/region.ts";
 
 /** Global flags after precedence is applied: flag, then environment, then default. */
 export interface GlobalOptions {
@@ -54,9 +55,7 @@ export function resolveGlobals(args: ParsedArgs, env: Env, io: IO): GlobalOption
     throw usageError(`--endpoint-url must be an http(s) URL (got "${endpointUrl}")`);
   }
   const region = args.string("region");
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw usageError(`--region is not an AWS region name (got "${region}")`, "e.g. us-east-1");
-  }
+  if (region !== undefined) checkRegionFlag(region);
   return {
     profile: args.string("profile"),
     region,

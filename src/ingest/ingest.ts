@@ -7,7 +7,7 @@ import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { CliError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
-import { redactString } from "../cli/redact.ts";
+import { redactString, registerSecret, registerStreamUrl } from "../cli/redact.ts";
 import { rtmpsIngestUrl } from "../channel/urls.ts";
 import { ffmpegArgs, findFfmpeg, runFfmpeg, type FfmpegStats } from "./ffmpeg.ts";
 import { channelLimitBps, checkAbsoluteLimits, checkChannelLimits, checkStageLimits, defaultBitrate, formatMbps, STAGE_MAX_BPS, type IngestOptions } from "./options.ts";
@@ -25,7 +25,7 @@ export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
   if (opts.ingestConfig !== undefined && parseResourceRef(opts.ingestConfig, "ingest-configuration").kind !== "arn") {
     throw usageError(`--ingest-config must be an ingest-configuration ARN (got "${opts.ingestConfig}")`);
   }
-  if (opts.url !== undefined && !/^rtmps?:\/\/[^\s/]+/.test(opts.url)) throw usageError(`--url must be an rtmp:// or rtmps:// URL (got "${redactString(opts.url)}")`);
+  if (opts.url !== undefined && (!/^rtmps?:\/\/[^\s/]+/.test(opts.url) || /\s/.test(opts.url))) throw usageError(`--url must be an rtmp:// or rtmps:// URL without spaces (got "${redactString(opts.url)}")`);
   if (opts.url !== undefined && opts.waitLive) throw usageError("--wait-live needs a channel or --stage (a third-party server has no GetStream)");
   if ((opts.ingestConfig !== undefined || opts.keep) && opts.stage === undefined) throw usageError("--ingest-config and --keep apply only with --stage");
   if (opts.stage !== undefined && opts.streamKeyFile !== undefined) throw usageError("--stream-key-file does not apply to --stage (the key comes from the ingest configuration)");
@@ -46,6 +46,7 @@ async function readStreamKey(ctx: Context, opts: IngestOptions): Promise<string 
   } else key = ctx.env.IVSCTL_STREAM_KEY || undefined;
   key = key?.trim();
   if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) throw usageError("the stream key must be one line of printable characters");
+  registerSecret(key); // a third-party key has no shape the redactor could recognise
   return key;
 }
 
@@ -204,6 +205,7 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
     } else {
       target = await channelTarget(ctx, opts, key);
     }
+    registerStreamUrl(target.url);
     await streamTo(ctx, opts, target, ffmpegPath, started, signals);
   } catch (e) {
     failed = true;

@@ -42,13 +42,17 @@ function createIngestConfiguration(input: any, ctx: RequestContext) {
   requireStage(ctx, input.stageArn);
   const attributes: Record<string, string> = input.attributes ?? {};
   if (Buffer.byteLength(JSON.stringify(attributes), "utf8") > 1024) throw validation("attributes exceed 1 KB in total");
+  const id = randomId();
   const doc: IngestConfigurationDoc = {
-    arn: arnFor("ivs", ctx.region, "ingest-configuration", randomId()),
+    arn: arnFor("ivs", ctx.region, "ingest-configuration", id),
     name: input.name ?? "",
     stageArn: input.stageArn ?? "",
     participantId: randomId(),
     ingestProtocol: input.ingestProtocol,
-    streamKey: `sk_${ctx.region}_${randomId(30)}`,
+    // rt_<account>_<region>_<id>_<secret>: the real-time API reference's IngestConfiguration.streamKey
+    // pattern `rt_[0-9]+_[a-z0-9-]+_[a-zA-Z0-9-]+_.+`; its AWS CLI example uses the configuration's
+    // ARN id ("rt_123456789012_us-west-2_AbCdEfGh1234_abcd1234efgh5678ijkl9012MNOP34").
+    streamKey: `rt_${ctx.account}_${ctx.region}_${id}_${randomId(30)}`,
     userId: input.userId ?? "",
     attributes,
     state: "INACTIVE",

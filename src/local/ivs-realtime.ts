@@ -4,16 +4,17 @@
  *
  * Joining is what a client SDK does against IVS; here `joinStage` / `leaveStage` stand in for it
  * (exposed at POST /_ivsctl/stages/join|leave, and exported for the virtual-participant emulator).
- * A join verifies the token the way IVS does: an API token must be one this emulator issued; a
- * self-signed token must verify (ES384) against the imported public key named by its `kid`, be
- * unexpired, and name this stage in `resource`.
+ * A join verifies the token the way IVS does (src/local/participant-tokens.ts): an ES384 JWT signed
+ * by the emulator's service key (API tokens) or by the imported public key its `kid` names
+ * (self-signed), unexpired, living at most 14 days, with every required claim of the right type,
+ * `resource` the stage ARN and `topic` the stage id.
  */
-import { createHash, createPublicKey, randomBytes } from "node:crypto";
+import { createHash, createPublicKey } from "node:crypto";
 import { parseArn } from "../contract/arn.ts";
-import { splitCompactJws, verifyEs384 } from "../tokens/participant.ts";
 import { conflict, notFound, quotaExceeded, validation } from "./errors.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";
 import { tagOperations } from "./ivs.ts";
+import { signApiToken, TokenError, verifyParticipantToken, type TokenClaims, type TokenProblem } from "./participant-tokens.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
 
@@ -21,9 +22,9 @@ export const RT_KIND = {
   stage: "ivs-realtime:stage",
   session: "ivs-realtime:session",
   participant: "ivs-realtime:participant",
-  token: "ivs-realtime:token",
   revoked: "ivs-realtime:revoked",
   publicKey: "ivs-realtime:public-key",
+  participantEvent: "ivs-realtime:participant-event",
 } as const;
 
 /** ARN resource type -> store kind, for tags. Ingest configurations live in their own file's kind. */
@@ -60,15 +61,17 @@ export interface ParticipantDoc {
   published: boolean;
   protocol: string;
   recordingState: string;
+  /** Set for a publisher that came in through an RTMP(S) ingest configuration (GetParticipant shows it). */
+  ingestConfigurationArn?: string;
   /** How the participant got in: "api" token or "self-signed" (with the kid). Not an API field. */
   tokenKind?: string;
   kid?: string;
 }
 
-export interface TokenDoc {
+/** CreateParticipantToken's participantToken (IVS real-time API reference, ParticipantToken). */
+export interface ParticipantTokenOut {
   token: string;
   participantId: string;
-  stageArn: string;
   userId: string;
   attributes: Record<string, string>;
   capabilities: string[];
@@ -113,31 +116,50 @@ function checkAttributes(attrs: Record<string, string> | undefined): void {
   if (n > 1024) throw validation(`attributes exceed 1 KB (${n} bytes)`);
 }
 
-function issueToken(ctx: RequestContext, stageArn: string, input: any): Omit<TokenDoc, "stageArn"> {
+/**
+ * An API token: a JWT with the claims of a self-signed one, signed by the emulator's service key
+ * (src/local/participant-tokens.ts). Nothing is stored: the token carries everything join needs.
+ */
+async function issueToken(ctx: RequestContext, stage: StageDoc, input: any): Promise<ParticipantTokenOut> {
   checkAttributes(input.attributes);
   if (input.userId !== undefined && [...String(input.userId)].length > 128) throw validation("userId exceeds 128 characters");
   const duration = input.duration ?? 720;
   if (!Number.isInteger(duration) || duration < 1 || duration > 20160) throw validation("duration must be between 1 and 20160 minutes");
-  const doc: TokenDoc = {
-    token: `ivslocal.${randomBytes(48).toString("base64url")}`,
-    participantId: randomId(),
-    stageArn,
+  const capabilities: string[] = input.capabilities ?? ["PUBLISH", "SUBSCRIBE"];
+  const now = ctx.now();
+  const iat = Math.floor(now.getTime() / 1000);
+  const participantId = randomId();
+  const claims: TokenClaims = {
+    exp: iat + duration * 60,
+    iat,
+    jti: participantId,
+    resource: stage.arn,
+    topic: stageIdOf(stage.arn),
+    events_url: stage.endpoints.events,
+    whip_url: stage.endpoints.whip,
+    capabilities: { allow_publish: capabilities.includes("PUBLISH"), allow_subscribe: capabilities.includes("SUBSCRIBE") },
+    version: "1.0",
+  };
+  if (input.userId !== undefined) claims.user_id = input.userId;
+  if (input.attributes !== undefined) claims.attributes = input.attributes;
+  return {
+    token: await signApiToken(ctx.store, claims, now),
+    participantId,
     userId: input.userId ?? "",
     attributes: input.attributes ?? {},
-    capabilities: input.capabilities ?? ["PUBLISH", "SUBSCRIBE"],
+    capabilities,
     duration,
-    expirationTime: new Date(ctx.now().getTime() + duration * 60_000).toISOString(),
+    expirationTime: new Date(claims.exp * 1000).toISOString(),
   };
-  ctx.store.put(RT_KIND.token, doc.token, doc);
-  const { stageArn: _omit, ...out } = doc;
-  return out;
 }
+
+const stageIdOf = (stageArn: string) => parseArn(stageArn)?.resourceId ?? stageArn.split("/").pop()!;
 
 function summary(s: StageDoc) {
   return { arn: s.arn, name: s.name, activeSessionId: s.activeSessionId, tags: s.tags };
 }
 
-function createStage(input: any, ctx: RequestContext) {
+async function createStage(input: any, ctx: RequestContext) {
   if (ctx.store.count(RT_KIND.stage) >= MAX_STAGES) throw quotaExceeded("Stage quota exceeded");
   const configs: any[] = input.participantTokenConfigurations ?? [];
   if (configs.length > 12) throw validation("At most 12 participantTokenConfigurations");
@@ -153,7 +175,8 @@ function createStage(input: any, ctx: RequestContext) {
     endpoints: endpointsFor(ctx, id),
   };
   ctx.store.put(RT_KIND.stage, stage.arn, stage);
-  const participantTokens = configs.map((c) => issueToken(ctx, stage.arn, c));
+  const participantTokens = [];
+  for (const c of configs) participantTokens.push(await issueToken(ctx, stage, c));
   return { stage, participantTokens };
 }
 
@@ -165,7 +188,6 @@ function deleteStage(input: any, ctx: RequestContext) {
     }
   }
   if (stage.activeSessionId) endSession(ctx.store, stage.arn, stage.activeSessionId, ctx.now());
-  for (const t of ctx.store.list<TokenDoc>(RT_KIND.token)) if (t.stageArn === stage.arn) ctx.store.delete(RT_KIND.token, t.token);
   ctx.store.delete(RT_KIND.stage, stage.arn);
   return {};
 }
@@ -184,9 +206,9 @@ function listStages(input: any, ctx: RequestContext) {
   return { stages: page.map(summary), nextToken };
 }
 
-function createParticipantToken(input: any, ctx: RequestContext) {
-  getStageDoc(ctx.store, input.stageArn);
-  return { participantToken: issueToken(ctx, input.stageArn, input) };
+async function createParticipantToken(input: any, ctx: RequestContext) {
+  const stage = getStageDoc(ctx.store, input.stageArn);
+  return { participantToken: await issueToken(ctx, stage, input) };
 }
 
 function sessionsOf(store: Store, stageArn: string): SessionDoc[] {
@@ -311,7 +333,7 @@ function taggable(ctx: RequestContext, arn: string) {
 /** Why a join was refused; `reason` is stable for tests and the demo. */
 export class JoinError extends Error {
   constructor(
-    readonly reason: "MALFORMED_TOKEN" | "UNKNOWN_TOKEN" | "UNKNOWN_KEY" | "BAD_SIGNATURE" | "TOKEN_EXPIRED" | "STAGE_MISMATCH" | "STAGE_NOT_FOUND" | "PARTICIPANT_REVOKED" | "PARTICIPANT_MISMATCH",
+    readonly reason: TokenProblem | "STAGE_MISMATCH" | "STAGE_NOT_FOUND" | "PARTICIPANT_REVOKED" | "PARTICIPANT_MISMATCH",
     message: string,
   ) {
     super(message);
@@ -347,22 +369,19 @@ function endSession(store: Store, stageArn: string, sessionId: string, now: Date
 
 /** What the token says, once verified: the stage it is for, the participant, and who signed it. */
 function verifyToken(store: Store, token: string, now: Date): { stageArn: string; participantId: string; userId: string; attributes: Record<string, string>; tokenKind: "api" | "self-signed"; kid?: string } {
-  const api = store.get<TokenDoc>(RT_KIND.token, token);
-  if (api) {
-    if (Date.parse(api.expirationTime) <= now.getTime()) throw new JoinError("TOKEN_EXPIRED", `token expired at ${api.expirationTime}`);
-    return { stageArn: api.stageArn, participantId: api.participantId, userId: api.userId, attributes: api.attributes, tokenKind: "api" };
+  let v;
+  try {
+    v = verifyParticipantToken(store, token, (kid) => store.get<PublicKeyDoc>(RT_KIND.publicKey, kid)?.publicKeyMaterial, now);
+  } catch (e) {
+    if (e instanceof TokenError) throw new JoinError(e.reason, e.message);
+    throw e;
   }
-  const jwt = splitCompactJws(token);
-  if (!jwt) throw new JoinError(token.startsWith("ivslocal.") ? "UNKNOWN_TOKEN" : "MALFORMED_TOKEN", "token is neither one issued by this stage service nor a compact JWS");
-  const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : "";
-  const key = kid ? store.get<PublicKeyDoc>(RT_KIND.publicKey, kid) : undefined;
-  if (!key) throw new JoinError("UNKNOWN_KEY", `no imported public key ${kid || "(token has no kid)"}`);
-  if (!verifyEs384(jwt, key.publicKeyMaterial)) throw new JoinError("BAD_SIGNATURE", `signature does not verify against ${kid}`);
-  const p = jwt.payload as Record<string, any>;
-  if (typeof p.exp !== "number" || p.exp * 1000 <= now.getTime()) throw new JoinError("TOKEN_EXPIRED", `token expired (exp ${p.exp})`);
-  if (typeof p.resource !== "string") throw new JoinError("MALFORMED_TOKEN", "token has no resource claim");
-  if (typeof p.jti !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(p.jti)) throw new JoinError("MALFORMED_TOKEN", "token jti is not a participant id");
-  return { stageArn: p.resource, participantId: p.jti, userId: typeof p.user_id === "string" ? p.user_id : "", attributes: p.attributes ?? {}, tokenKind: "self-signed", kid };
+  const c = v.claims;
+  const arn = parseArn(c.resource);
+  if (!arn || arn.service !== "ivs" || arn.resourceType !== "stage") throw new JoinError("INVALID_CLAIMS", `claim resource is not a stage ARN: ${c.resource}`);
+  if (c.topic !== arn.resourceId) throw new JoinError("INVALID_CLAIMS", `claim topic ${JSON.stringify(c.topic)} is not the stage id ${arn.resourceId}`);
+  const tokenKind = v.signer === "service" ? "api" : "self-signed";
+  return { stageArn: c.resource, participantId: c.jti, userId: c.user_id ?? "", attributes: c.attributes ?? {}, tokenKind, kid: tokenKind === "self-signed" ? v.kid : undefined };
 }
 
 /**
@@ -376,12 +395,7 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
   if (!stage) throw new JoinError("STAGE_NOT_FOUND", `stage ${v.stageArn} does not exist`);
   if (input.participantId && input.participantId !== v.participantId) throw new JoinError("PARTICIPANT_MISMATCH", `token is for participant ${v.participantId}`);
   if (store.get(RT_KIND.revoked, `${stage.arn}|${v.participantId}`)) throw new JoinError("PARTICIPANT_REVOKED", `participant ${v.participantId} was disconnected from this stage`);
-  let sessionId = stage.activeSessionId;
-  if (!sessionId) {
-    sessionId = `st-${randomId(13)}`;
-    store.put<SessionDoc>(RT_KIND.session, sessionKey(stage.arn, sessionId), { stageArn: stage.arn, sessionId, startTime: now.toISOString() });
-    store.put<StageDoc>(RT_KIND.stage, stage.arn, { ...stage, activeSessionId: sessionId });
-  }
+  const sessionId = activeSession(store, stage, now);
   const id = participantKey(stage.arn, sessionId, v.participantId);
   const existing = store.get<ParticipantDoc>(RT_KIND.participant, id);
   const doc: ParticipantDoc = {
@@ -399,7 +413,87 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
     kid: v.kid,
   };
   store.put(RT_KIND.participant, id, doc);
+  recordParticipantEvent(store, stage.arn, sessionId, v.participantId, "JOINED", now);
   return { stageArn: stage.arn, sessionId, participantId: v.participantId, userId: doc.userId, tokenKind: v.tokenKind, kid: v.kid, state: "CONNECTED" };
+}
+
+/** The stage's active session; the first participant starts one. */
+function activeSession(store: Store, stage: StageDoc, now: Date): string {
+  if (stage.activeSessionId) return stage.activeSessionId;
+  const sessionId = `st-${randomId(13)}`;
+  store.put<SessionDoc>(RT_KIND.session, sessionKey(stage.arn, sessionId), { stageArn: stage.arn, sessionId, startTime: now.toISOString() });
+  store.put<StageDoc>(RT_KIND.stage, stage.arn, { ...stage, activeSessionId: sessionId });
+  return sessionId;
+}
+
+// ---- participant events (ListParticipantEvents) --------------------------------------------
+
+export interface ParticipantEventDoc {
+  stageArn: string;
+  sessionId: string;
+  participantId: string;
+  /** EventName of the real-time API model: JOINED, LEFT, PUBLISH_STARTED, PUBLISH_STOPPED, PUBLISH_ERROR, … */
+  name: string;
+  eventTime: string;
+  /** EventErrorCode, for error events (e.g. BITRATE_EXCEEDED, B_FRAME_PRESENT, RESOLUTION_EXCEEDED). */
+  errorCode?: string;
+}
+
+export function recordParticipantEvent(store: Store, stageArn: string, sessionId: string, participantId: string, name: string, now: Date, errorCode?: string): void {
+  const doc: ParticipantEventDoc = { stageArn, sessionId, participantId, name, eventTime: now.toISOString(), ...(errorCode ? { errorCode } : {}) };
+  store.put(RT_KIND.participantEvent, `${participantKey(stageArn, sessionId, participantId)}|${store.next("participant-event")}`, doc);
+}
+
+function listParticipantEvents(input: any, ctx: RequestContext) {
+  getStageDoc(ctx.store, input.stageArn);
+  const events = ctx.store
+    .list<ParticipantEventDoc>(RT_KIND.participantEvent)
+    .filter((e) => e.stageArn === input.stageArn && e.sessionId === input.sessionId && e.participantId === input.participantId);
+  const { page, nextToken } = paginate(events, input.nextToken, input.maxResults, 50);
+  return { events: page.map(({ name, participantId, eventTime, errorCode }) => ({ name, participantId, eventTime, ...(errorCode ? { errorCode } : {}) })), nextToken };
+}
+
+// ---- RTMP(S) ingest publishers (src/local/rtmp/listener.ts) ----------------------------------
+
+/**
+ * A publisher with an ingest configuration's key started sending media: it is a participant of the
+ * configuration's stage (IVS real-time user guide, "IVS RTMP Publishing": "the media will be
+ * published to the stage as a participant"), with the configuration's participant id and user id.
+ */
+export function ingestPublisherJoined(store: Store, config: { arn: string; stageArn: string; participantId: string; userId: string; attributes: Record<string, string> }, now: Date): boolean {
+  const stage = config.stageArn ? store.get<StageDoc>(RT_KIND.stage, config.stageArn) : undefined;
+  if (!stage) return false;
+  const sessionId = activeSession(store, stage, now);
+  const id = participantKey(stage.arn, sessionId, config.participantId);
+  const existing = store.get<ParticipantDoc>(RT_KIND.participant, id);
+  store.put<ParticipantDoc>(RT_KIND.participant, id, {
+    stageArn: stage.arn,
+    sessionId,
+    participantId: config.participantId,
+    userId: config.userId,
+    state: "CONNECTED",
+    firstJoinTime: existing?.firstJoinTime ?? now.toISOString(),
+    attributes: config.attributes,
+    published: true,
+    protocol: "RTMPS",
+    recordingState: "DISABLED",
+    ingestConfigurationArn: config.arn,
+  });
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "JOINED", now);
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_STARTED", now);
+  return true;
+}
+
+/** The ingest publisher left, or was disconnected for breaking a media rule (errorCode: a PUBLISH_ERROR first). */
+export function ingestPublisherLeft(store: Store, config: { stageArn: string; participantId: string }, now: Date, errorCode?: string): void {
+  const stage = config.stageArn ? store.get<StageDoc>(RT_KIND.stage, config.stageArn) : undefined;
+  const sessionId = stage?.activeSessionId;
+  if (!stage || !sessionId) return;
+  const p = store.get<ParticipantDoc>(RT_KIND.participant, participantKey(stage.arn, sessionId, config.participantId));
+  if (!p || p.state !== "CONNECTED") return;
+  if (errorCode) recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_ERROR", now, errorCode);
+  recordParticipantEvent(store, stage.arn, sessionId, config.participantId, "PUBLISH_STOPPED", now);
+  leaveStage(store, stage.arn, config.participantId, now);
 }
 
 /** A participant leaves (or is disconnected); the session ends when nobody is left. */
@@ -411,6 +505,7 @@ export function leaveStage(store: Store, stageArn: string, participantId: string
   const p = store.get<ParticipantDoc>(RT_KIND.participant, id);
   if (!p || p.state !== "CONNECTED") return false;
   store.put(RT_KIND.participant, id, { ...p, state: "DISCONNECTED" });
+  recordParticipantEvent(store, stageArn, sessionId, participantId, "LEFT", now);
   const stillThere = store.list<ParticipantDoc>(RT_KIND.participant).some((x) => x.stageArn === stageArn && x.sessionId === sessionId && x.state === "CONNECTED");
   if (!stillThere) endSession(store, stageArn, sessionId, now);
   return true;
@@ -455,6 +550,7 @@ export const ivsRealtimeService: EmulatedService = {
     GetParticipant: getParticipant,
     ListStageSessions: listStageSessions,
     GetStageSession: getStageSession,
+    ListParticipantEvents: listParticipantEvents,
     ImportPublicKey: importPublicKey,
     GetPublicKey: getPublicKey,
     ListPublicKeys: listPublicKeys,

@@ -75,13 +75,17 @@ export function isLive(store: Store, channelArn: string): boolean {
   return store.get<{ state: string }>(KIND.stream, channelArn)?.state === "LIVE";
 }
 
+/**
+ * A stream key as IVS mints it: `sk_<region>_<key id>_<30-character secret>`, the key id being the
+ * stream-key ARN's id (AWS CLI examples, ivs/get-stream-key.rst: "sk_us-west-2_abcdABCDefgh_567890abcdef").
+ */
+export function mintStreamKey(region: string, channelArn: string, tags: Record<string, string> = {}): StreamKeyDoc {
+  const id = randomId();
+  return { arn: arnFor("ivs", region, "stream-key", id), value: `sk_${region}_${id}_${randomId(30)}`, channelArn, tags };
+}
+
 export function newStreamKey(ctx: RequestContext, channelArn: string, tags: Record<string, string> = {}): StreamKeyDoc {
-  const key: StreamKeyDoc = {
-    arn: arnFor("ivs", ctx.region, "stream-key", randomId()),
-    value: `sk_${ctx.region}_${randomId(30)}`,
-    channelArn,
-    tags,
-  };
+  const key = mintStreamKey(ctx.region, channelArn, tags);
   return ctx.store.put(KIND.streamKey, key.arn, key);
 }
 

@@ -10,7 +10,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { arnFor, LOCAL_ACCOUNT, randomId } from "./ids.ts";
-import { KIND, type ChannelDoc, type StreamKeyDoc } from "./ivs.ts";
+import { KIND, mintStreamKey, type ChannelDoc } from "./ivs.ts";
 import { fingerprintOf, type PlaybackKeyPairDoc } from "./ivs-playback-keys.ts";
 import type { SecretDoc } from "./secretsmanager.ts";
 import { SEED_KIND } from "./seed.ts";
@@ -47,9 +47,7 @@ export function seedChannelStack(store: Store, region: string, now: Date, world:
     multitrackInputConfiguration: { enabled: false },
     containerFormat: "TS",
   };
-  // Real stream keys: sk_<region>_<the key ARN's id>_<secret> (REFERENCE.md, "Real shapes").
-  const keyId = randomId();
-  const streamKey: StreamKeyDoc = { arn: arnFor("ivs", region, "stream-key", keyId), value: `sk_${region}_${keyId}_${randomId(30)}`, channelArn: channel.arn, tags: tags("IvsStreamKey") };
+  const streamKey = mintStreamKey(region, channel.arn, tags("IvsStreamKey"));
 
   const pair = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
   const keyPair: PlaybackKeyPairDoc = {

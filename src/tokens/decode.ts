@@ -134,7 +134,13 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
     try {
       pem = (await rt.send(new GetPublicKeyCommand({ arn: ref }))).publicKey?.publicKeyMaterial;
     } catch (e) {
-      throw toCliError(e, `fetching public key ${ref}`);
+      const err = toCliError(e, `fetching public key ${ref}`);
+      // A key that is gone cannot verify anything: IVS refuses such tokens at join, so this is a
+      // verification failure (exit 5), not a lookup miss.
+      if (err.exitCode === ExitCode.NotFound) {
+        throw new CliError(`public key ${ref} no longer exists (deleted?): IVS refuses tokens signed with it`, { exitCode: ExitCode.State, code: "KeyNotFound", cause: e });
+      }
+      throw err;
     }
     if (!pem) throw new CliError(`public key ${ref} came back without key material`, { exitCode: ExitCode.Internal, code: "NoKeyMaterial" });
     return { key: importPublicKeyPem(pem, ref), source: ref };
@@ -142,10 +148,35 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
   return { key: importPublicKeyPem(readKeyFile(ref, "public key file"), ref), source: ref };
 }
 
+/** Every way a token fails to verify is exit 5 (the token's state), with its own code. */
+const verifyFailure = (message: string, code: string) => new CliError(message, { exitCode: ExitCode.State, code });
+
+/**
+ * A participant token that CreateParticipantToken issued: its kid names no public-key ARN, because
+ * IVS signs it with a key of its own ("Encryption keys are owned by Amazon IVS and never used
+ * directly by your application", CreateParticipantToken in the real-time API reference).
+ */
+function signedByIvs(d: DecodedToken): boolean {
+  const kid = d.header.kid;
+  return d.kind === "participant" && !(typeof kid === "string" && parseArn(kid)?.resourceType === "public-key");
+}
+
 export async function verifyToken(ctx: Context, o: { token: string; publicKey?: string }): Promise<void> {
   const input = o.token === "-" ? (await ctx.io.readStdin()).trim() : o.token;
   const d = decodeJwt(input);
-  if (d.header.alg !== "ES384") throw usageError(`IVS tokens are signed with ES384; this token says alg ${JSON.stringify(d.header.alg)}`);
+  if (d.header.alg !== "ES384") throw verifyFailure(`IVS tokens are signed with ES384; this token says alg ${JSON.stringify(d.header.alg)}`, "UnsupportedAlgorithm");
+  if (o.publicKey === undefined && signedByIvs(d)) {
+    const now = ctx.now();
+    ctx.out.result(
+      { kind: d.kind, valid: null, signatureValid: null, signer: "ivs", ...expiryOf(d, now), header: d.header, claims: d.claims, times: readableTimes(d.claims, now) },
+      { kind: "record", fields: [["Signature", "not verifiable here: signed by IVS's own key (CreateParticipantToken), which is not public"], ...fieldsOf(d, now)] },
+    );
+    throw new CliError("this participant token was issued by IVS (CreateParticipantToken) and is signed with IVS's own key, which is not public: it cannot be verified here", {
+      exitCode: ExitCode.State,
+      code: "NotVerifiable",
+      hint: "only IVS checks such tokens, when a participant joins; `ivsctl token decode` shows what they hold",
+    });
+  }
   const ref = o.publicKey ?? (typeof d.header.kid === "string" && d.header.kid.startsWith("arn:") ? d.header.kid : undefined);
   if (!ref) throw usageError("--public-key FILE|ARN is required (the token's header names no key)");
   const { key, source } = await verificationKey(ctx, ref);
@@ -170,7 +201,7 @@ export async function verifyToken(ctx: Context, o: { token: string; publicKey?: 
       ],
     },
   );
-  if (!signatureValid) throw new CliError(`signature does not verify with ${source}`, { exitCode: ExitCode.State, code: "InvalidSignature" });
-  if (!exp.expiresAt) throw new CliError("the token has no exp claim: IVS rejects it", { exitCode: ExitCode.State, code: "MissingExpiry" });
-  if (exp.expired) throw new CliError(`the token expired ${readableTimes(d.claims, now).exp!.relative}`, { exitCode: ExitCode.State, code: "TokenExpired" });
+  if (!signatureValid) throw verifyFailure(`signature does not verify with ${source}`, "InvalidSignature");
+  if (!exp.expiresAt) throw verifyFailure("the token has no exp claim: IVS rejects it", "MissingExpiry");
+  if (exp.expired) throw verifyFailure(`the token expired ${readableTimes(d.claims, now).exp!.relative}`, "TokenExpired");
 }

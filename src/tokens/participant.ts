@@ -1,13 +1,14 @@
 /**
  * IVS real-time participant tokens: the documented limits (checked before any call), the claims of
- * self-signed ES384 tokens, and signing/verifying them. Pure: node:crypto only, no SDK, so commands
- * can validate input and the emulator can verify tokens at join time with the same code.
+ * self-signed ES384 tokens, and signing them. Pure: node:crypto only, no SDK, so commands can
+ * validate input before any call. (The emulator verifies tokens with its own code:
+ * src/local/participant-tokens.ts.)
  *
  * Limits (CreateParticipantToken, IVS real-time API reference): duration 1..20160 minutes (default
  * 720), capabilities PUBLISH and/or SUBSCRIBE (default both), userId at most 128 characters,
  * attributes at most 1 KB in total, participant ids `[a-zA-Z0-9-_]` at most 64.
  */
-import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
+import { randomBytes, type KeyObject } from "node:crypto";
 import { usageError } from "../cli/errors.ts";
 import { signEs384Sync } from "./es384.ts";
 
@@ -154,36 +155,4 @@ export function participantHeader(publicKeyArn: string): string {
  */
 export function signParticipantToken(claims: object, privateKey: KeyObject, publicKeyArn: string): string {
   return signEs384Sync(claims, privateKey, { kid: publicKeyArn });
-}
-
-export interface DecodedJwt {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  signingInput: string;
-  signature: Buffer;
-}
-
-/** Split and parse a compact JWS; undefined when it is not one. (The emulator verifies tokens at join with this, independently of the CLI's jose-based `token verify`.) */
-export function splitCompactJws(token: string): DecodedJwt | undefined {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8"));
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-    if (!header || typeof header !== "object" || !payload || typeof payload !== "object") return undefined;
-    return { header, payload, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, "base64url") };
-  } catch {
-    return undefined;
-  }
-}
-
-/** ES384 signature check against a PEM public key. */
-export function verifyEs384(jwt: DecodedJwt, publicKeyPem: string): boolean {
-  if (jwt.header.alg !== "ES384") return false;
-  try {
-    const key = createPublicKey(publicKeyPem);
-    return verify("sha384", Buffer.from(jwt.signingInput), { key, dsaEncoding: "ieee-p1363" }, jwt.signature);
-  } catch {
-    return false;
-  }
 }

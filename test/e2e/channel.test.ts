@@ -23,7 +23,9 @@ describe(`channel lifecycle against ${E2E_TARGET === "aws" ? "AWS" : "ivsctl loc
     expect(out.channel.latencyMode).toBe("LOW");
     expect(out.channel.containerFormat).toBe("TS");
     expect(out.channel.tags).toMatchObject({ team: "video", env: "ci" });
-    expect(out.streamKey.value).toMatch(/^sk_[a-z0-9-]+_\*\*\*\*[A-Za-z0-9]{4}$/);
+    // sk_<region>_<key id>_<secret>: the key id (the stream-key ARN's id) stays, the secret is masked.
+    expect(out.streamKey.value).toBe(`sk_${out.channel.arn.split(":")[3]}_${out.streamKey.arn.split("/").pop()}_****${out.streamKey.value.slice(-4)}`);
+    expect(out.streamKey.value).toMatch(/^sk_[a-z0-9-]+_[A-Za-z0-9]{12}_\*\*\*\*[A-Za-z0-9]{4}$/);
     expect(out.channel.srt.passphrase).toBe("****");
     expect(out.ingestUrl).toBe(`rtmps://${out.channel.ingestEndpoint}/app/${out.streamKey.value}`);
     expect(r.stderr).toContain("created channel life");
@@ -32,7 +34,7 @@ describe(`channel lifecycle against ${E2E_TARGET === "aws" ? "AWS" : "ivsctl loc
   test("--show-secrets prints the real stream key; without it no output holds it", async () => {
     const shown = json(await local.run(["channel", "create", "--name", "secret", "--show-secrets", "-o", "json"]));
     const key: string = shown.streamKey.value;
-    expect(key).toMatch(/^sk_[a-z0-9-]+_[A-Za-z0-9]+$/);
+    expect(key).toMatch(/^sk_[a-z0-9-]+_[A-Za-z0-9]{12}_[A-Za-z0-9]{30}$/);
     for (const format of ["table", "json", "text"]) {
       const r = await local.run(["channel", "get", "secret", "-o", format]);
       expect(r.code).toBe(0);

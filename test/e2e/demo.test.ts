@@ -15,7 +15,7 @@ test("ivsctl demo: every step ok (ingest skipped only without ffmpeg), summary l
   if (!which("ffmpeg")) expected[6] = "skipped";
   expect(statuses).toEqual(expected);
   expect(r.stderr).toContain("is CONNECTED (signature, expiry and stage checked)");
-  expect(r.stdout + r.stderr).not.toMatch(/sk_us-east-1_[A-Za-z0-9]{12}_[A-Za-z0-9]{30}/); // the secret part of a real-shaped key
+  expect(r.stdout + r.stderr).not.toMatch(/sk_us-east-1_[A-Za-z0-9]{12}_[A-Za-z0-9]{5,}/); // the secret part of a real-shaped key
   expect(r.stderr).toContain("Stack    ivsctl-channel"); // the channel steps run with --stack ivsctl-channel
   expect(r.stdout + r.stderr).not.toContain("BEGIN PRIVATE KEY");
 }, 120_000);

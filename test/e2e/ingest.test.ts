@@ -74,7 +74,7 @@ describe.skipIf(!HAS_FFMPEG)("ingest with real ffmpeg into ivsctl local", () => 
     expect([after("-c:v"), after("-profile:v"), after("-c:a"), after("-profile:a")]).toEqual(["libx264", "main", "aac", "aac_low"]);
     expect([after("-b:v"), after("-maxrate"), after("-bufsize")]).toEqual(["3500k", "3500k", "3500k"]);
     expect([after("-g"), after("-keyint_min"), after("-sc_threshold")]).toEqual(["60", "60", "0"]);
-    expect(cmd.at(-1)).toMatch(/^rtmps:\/\/127\.0\.0\.1:\d+\/app\/sk_us-east-1_\*\*\*\*[A-Za-z0-9]{4}$/);
+    expect(cmd.at(-1)).toMatch(/^rtmps:\/\/127\.0\.0\.1:\d+\/app\/sk_us-east-1_[A-Za-z0-9]{12}_\*\*\*\*[A-Za-z0-9]{4}$/);
     expect(r.stdout + r.stderr).not.toContain(streamKey);
     expect(out.commandLine).toStartWith("ffmpeg -hide_banner -nostdin");
   });
@@ -104,12 +104,12 @@ describe.skipIf(!HAS_FFMPEG)("ingest with real ffmpeg into ivsctl local", () => 
 
   test("a wrong stream key is refused by the listener: exit 7 with ffmpeg's one meaningful line", async () => {
     const keyFile = join(dir, "wrong.key");
-    writeFileSync(keyFile, "sk_us-east-1_WrongWrongWrongWrongWrongWrong12\n", { mode: 0o600 });
+    writeFileSync(keyFile, "sk_us-east-1_abcdABCDefgh_WrongWrongWrongWrongWrongWr12\n", { mode: 0o600 });
     const r = await local.run(["ingest", "ingest-e2e", "--stream-key-file", keyFile, "--duration", "3s"]);
     expect(r.code).toBe(7);
     const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"));
     expect(lines).toEqual(["error: ffmpeg failed: Server error: invalid stream key (FfmpegFailed)"]);
-    expect(r.stderr).not.toContain("WrongWrongWrongWrongWrongWrong12");
+    expect(r.stderr).not.toContain("WrongWrongWrongWrongWrongWr12");
   }, 20_000);
 
   test("SIGINT stops ffmpeg cleanly: exit 130, no ffmpeg left, channel OFFLINE", async () => {

@@ -30,7 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => local?.stop());
 
-const secrets = () => [streamKey, streamKey.slice("sk_us-east-1_".length), passphrase, privateKeyPem.split("\n")[1]!];
+// The secret part of a real key is what follows sk_<region>_<key id>_.
+const secrets = () => [streamKey, streamKey.slice(streamKey.lastIndexOf("_") + 1), passphrase, privateKeyPem.split("\n")[1]!];
 
 describe("no secret in any output without --show-secrets", () => {
   const commands = [

@@ -12,8 +12,10 @@ afterAll(() => local?.stop());
 
 const DEAD = { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" };
 const KEY_ARN = /^arn:aws:ivs:[a-z0-9-]+:\d{12}:stream-key\/[A-Za-z0-9]{12}$/;
-const REDACTED = /^sk_[a-z0-9-]+_\*\*\*\*[A-Za-z0-9]{4}$/;
-const FULL_KEY = /sk_[a-z0-9-]+_[A-Za-z0-9]{20,}/;
+// Real keys: sk_<region>_<12-char key id = the ARN's id>_<30-char secret>; only the secret is masked.
+const REDACTED = /^sk_[a-z0-9-]+_[A-Za-z0-9]{12}_\*\*\*\*[A-Za-z0-9]{4}$/;
+const REAL_KEY = /^sk_[a-z0-9-]+_([A-Za-z0-9]{12})_[A-Za-z0-9]{30}$/;
+const FULL_KEY = /sk_[a-z0-9-]+_[A-Za-z0-9]{12}_[A-Za-z0-9]{5,}/;
 
 async function channelWithKey(name: string): Promise<{ arn: string; key: string; keyArn: string; ingestEndpoint: string }> {
   const c = json(await local.run(["channel", "create", "--name", name, "--show-secrets", "-o", "json"]));
@@ -44,6 +46,10 @@ describe("stream-key list / get", () => {
     }
     const shown = json(await local.run(["stream-key", "get", "sk-get", "--show-secrets", "-o", "json"]));
     expect(shown.streamKey.value).toBe(ch.key);
+    // The key's middle part is the stream-key ARN's id, as IVS mints it.
+    expect(REAL_KEY.exec(ch.key)?.[1]).toBe(ch.keyArn.split("/").pop()!);
+    const redacted = json(await local.run(["stream-key", "get", "sk-get", "-o", "json"])).streamKey.value;
+    expect(redacted).toBe(`${ch.key.slice(0, ch.key.lastIndexOf("_") + 1)}****${ch.key.slice(-4)}`);
     expect(shown.ingestUrl).toBe(`rtmps://${ch.ingestEndpoint}/app/${ch.key}`);
   });
 
@@ -85,6 +91,7 @@ describe("stream-key create / delete / rotate", () => {
     const doc = json(made);
     expect(doc.streamKey.arn).toMatch(KEY_ARN);
     expect(doc.streamKey.tags).toMatchObject({ by: "test" }); // plus IVSCTL_DEFAULT_TAGS against real AWS
+    expect(REAL_KEY.exec(doc.streamKey.value)?.[1]).toBe(doc.streamKey.arn.split("/").pop()!);
     expect(doc.ingestUrl).toBe(`rtmps://${ch.ingestEndpoint}/app/${doc.streamKey.value}`);
   });
 
@@ -106,6 +113,7 @@ describe("stream-key create / delete / rotate", () => {
     expect(doc.deleted).toEqual([ch.keyArn]);
     expect(doc.streamKey.arn).not.toBe(ch.keyArn);
     expect(doc.streamKey.value).not.toBe(ch.key);
+    expect(REAL_KEY.exec(doc.streamKey.value)?.[1]).toBe(doc.streamKey.arn.split("/").pop()!);
     expect(doc.ingestUrl).toBe(`rtmps://${ch.ingestEndpoint}/app/${doc.streamKey.value}`);
     expect((await local.run(["stream-key", "get", ch.keyArn])).code).toBe(4);
     expect(json(await local.run(["stream-key", "list", "sk-rot", "-o", "json"])).streamKeys.map((k: { arn: string }) => k.arn)).toEqual([doc.streamKey.arn]);

@@ -145,20 +145,21 @@ describe("error mapping to exit codes", () => {
 });
 
 describe("redaction", () => {
-  const key = "sk_us-west-2_AbCdEfGhIjKlMnOpQrStUvWxYz0123";
-  test("stream keys keep region and last 4 characters", () => {
-    expect(redactString(key)).toBe("sk_us-west-2_****0123");
-    expect(redactString(`rtmps://h:443/app/${key}`)).toBe("rtmps://h:443/app/sk_us-west-2_****0123");
+  // Real shape: sk_<region>_<12-char key id>_<30-char secret> (AWS CLI example ivs/get-stream-key.rst).
+  const key = "sk_us-west-2_abcdABCDefgh_567890abcdefSECRETsecret0123";
+  test("stream keys keep region, key id and the secret's last 4 characters", () => {
+    expect(redactString(key)).toBe("sk_us-west-2_abcdABCDefgh_****0123");
+    expect(redactString(`rtmps://h:443/app/${key}`)).toBe("rtmps://h:443/app/sk_us-west-2_abcdABCDefgh_****0123");
   });
-  test("third-party RTMP(S) URLs: the last path segment after the application is the key", () => {
-    expect(redactString("rtmps://live.example.com/live/app/SECRETKEY123")).toBe("rtmps://live.example.com/live/app/****Y123");
-    expect(redactString("ffmpeg ... -f flv rtmp://h:1935/app/abcdefgh")).toBe("ffmpeg ... -f flv rtmp://h:1935/app/****efgh");
+  test("third-party RTMP(S) URLs: everything after the application segment is the stream name, masked whole", () => {
+    expect(redactString("rtmps://live.example.com/live/app/SECRETKEY123")).toBe("rtmps://live.example.com/live/****");
+    expect(redactString("ffmpeg ... -f flv rtmp://h:1935/app/abcdefgh")).toBe("ffmpeg ... -f flv rtmp://h:1935/app/****");
     expect(redactString("rtmps://h/app")).toBe("rtmps://h/app");
   });
   test("passphrases, private keys and nested values", () => {
     const pem = "-----BEGIN PRIVATE KEY-----\nMIG2AgEA\n-----END PRIVATE KEY-----";
     const out = redactSecrets({ srt: { passphrase: "p4ss" }, list: [key], pem, url: "srt://h:9000?streamid=x&passphrase=abc" });
-    expect(out).toEqual({ srt: { passphrase: "****" }, list: ["sk_us-west-2_****0123"], pem: "-----PRIVATE KEY REDACTED-----", url: "srt://h:9000?streamid=x&passphrase=****" });
+    expect(out).toEqual({ srt: { passphrase: "****" }, list: ["sk_us-west-2_abcdABCDefgh_****0123"], pem: "-----PRIVATE KEY REDACTED-----", url: "srt://h:9000?streamid=****&passphrase=****" });
   });
 });
 
@@ -197,20 +198,21 @@ describe("small parsers", () => {
 });
 
 describe("output formats", () => {
-  const data = { items: [{ name: "a", key: "sk_us-east-1_ABCDEFGHIJ1234" }] };
-  const view = { kind: "table" as const, columns: ["name", "key"], rows: [["a", "sk_us-east-1_ABCDEFGHIJ1234"]] };
+  const realKey = "sk_us-east-1_AbCdEfGhIjKl_ABCDEFGHIJklmnopqrstuvwxyz1234";
+  const data = { items: [{ name: "a", key: realKey }] };
+  const view = { kind: "table" as const, columns: ["name", "key"], rows: [["a", realKey]] };
   test("json is one document with secrets redacted", () => {
     const io = bufferIO();
     new Output(io, { format: "json", showSecrets: false, color: false }).result(data, view);
-    expect(JSON.parse(io.out())).toEqual({ items: [{ name: "a", key: "sk_us-east-1_****1234" }] });
+    expect(JSON.parse(io.out())).toEqual({ items: [{ name: "a", key: "sk_us-east-1_AbCdEfGhIjKl_****1234" }] });
   });
   test("table aligns columns; text is tab-separated; --show-secrets shows", () => {
     const t = bufferIO();
     new Output(t, { format: "table", showSecrets: false, color: false }).result(data, view);
-    expect(t.out()).toBe("NAME  KEY\na     sk_us-east-1_****1234\n");
+    expect(t.out()).toBe("NAME  KEY\na     sk_us-east-1_AbCdEfGhIjKl_****1234\n");
     const x = bufferIO();
     new Output(x, { format: "text", showSecrets: true, color: false }).result(data, view);
-    expect(x.out()).toBe("a\tsk_us-east-1_ABCDEFGHIJ1234\n");
+    expect(x.out()).toBe(`a\t${realKey}\n`);
   });
   test("empty tables say (none); records align keys", () => {
     const io = bufferIO();

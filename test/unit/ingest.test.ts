@@ -70,7 +70,7 @@ describe("options", () => {
 });
 
 describe("ffmpeg plan", () => {
-  const opts = { url: "rtmps://h:443/app/sk_us-east-1_x", resolution: { width: 1280, height: 720 }, fps: 30, bitrateBps: 3_500_000, audioBitrateBps: 128_000, loop: false };
+  const opts = { url: "rtmps://h:443/app/sk_us-east-1_AbCdEfGhIjKl_abcdefghijklmnopqrstuvwxyz0123", resolution: { width: 1280, height: 720 }, fps: 30, bitrateBps: 3_500_000, audioBitrateBps: 128_000, loop: false };
   const after = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
   test("channel: H.264 Main + AAC-LC, IDR every 2 s, no scene-cut, CBR b:v = maxrate = bufsize", () => {

@@ -3,10 +3,16 @@
  * publishing inside (session.ts). A publish is accepted only under application "app" with a
  * valid stream key of a channel (or of a stage ingest configuration); while media flows the
  * channel is LIVE with health, start time and the bitrate seen, and OFFLINE on disconnect.
+ * Media that breaks IVS's ingest rules (ingest-rules.ts) disconnects the publisher: for a stage, after
+ * a PUBLISH_ERROR participant event with the rule's error code; for a channel the session ends
+ * ("Session Ended": the low-latency guide's EventBridge page documents no reason code for a
+ * single-track stream that breaks a limit, only for multitrack).
  */
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { KIND, type ChannelDoc, type StreamKeyDoc } from "../ivs.ts";
 import { INGEST_CONFIG_KIND, type IngestConfigurationDoc } from "../ivs-realtime-ingest.ts";
+import { ingestPublisherJoined, ingestPublisherLeft } from "../ivs-realtime.ts";
+import { BitrateWindow, channelViolation, stageViolation, type IngestViolation, type SeenMedia } from "./ingest-rules.ts";
 import type { Store } from "../store.ts";
 import { endStream, startStream, updateStreamIngest, type IngestStats, type StreamDoc } from "../streams.ts";
 import { selfSignedCertificate } from "./cert.ts";
@@ -49,6 +55,12 @@ class Publisher {
   windowVideo = 0;
   windowAudio = 0;
   bitrateBps = 0;
+  /** Frame size from the SPS, which wins over the encoder's onMetaData. */
+  sps?: { width: number; height: number };
+  /** By media timestamps, for the rules' 5-second average. */
+  readonly mediaWindow = new BitrateWindow();
+  violation?: IngestViolation;
+  videoFrames = 0;
   private videoBps = 0;
   private audioBps = 0;
   constructor(
@@ -98,14 +110,31 @@ export async function startIngestListener(opts: IngestListenerOptions): Promise<
   };
 
   const stats = (p: Publisher): IngestStats => ({
-    video: { ...p.video, bitrateBps: p.windowBitrate("video") },
+    video: { ...p.video, ...p.sps, bitrateBps: p.windowBitrate("video") },
     audio: { ...p.audio, bitrateBps: p.windowBitrate("audio") },
   });
 
   const goLive = (p: Publisher) => {
     p.live = true;
     if (p.target.kind === "channel") startStream(store, p.target.channel, now(), stats(p));
-    else store.update<IngestConfigurationDoc>(INGEST_CONFIG_KIND, p.arn, (c) => ({ ...c, state: "ACTIVE" }));
+    else {
+      store.update<IngestConfigurationDoc>(INGEST_CONFIG_KIND, p.arn, (c) => ({ ...c, state: "ACTIVE" }));
+      ingestPublisherJoined(store, p.target.config, now());
+    }
+  };
+
+  const violationOf = (p: Publisher): IngestViolation | undefined => {
+    const seen: SeenMedia = {
+      videoCodec: p.video.codec,
+      avcProfile: p.video.avcProfile,
+      width: p.sps?.width,
+      height: p.sps?.height,
+      bFrames: p.bFrames,
+      videoFrames: p.videoFrames,
+      audioCodec: p.audio.codec,
+      ...p.mediaWindow.average(),
+    };
+    return p.target.kind === "stage" ? stageViolation(seen) : channelViolation(p.target.channel.type, seen);
   };
 
   const finish = (p: Publisher) => {
@@ -117,6 +146,7 @@ export async function startIngestListener(opts: IngestListenerOptions): Promise<
       endStream(store, p.arn, now());
     } else {
       store.update<IngestConfigurationDoc>(INGEST_CONFIG_KIND, p.arn, (c) => ({ ...c, state: "INACTIVE" }));
+      ingestPublisherLeft(store, p.target.config, now(), p.violation?.code);
     }
   };
 
@@ -144,17 +174,23 @@ export async function startIngestListener(opts: IngestListenerOptions): Promise<
       unpublish() {
         if (publisher) finish(publisher);
       },
-      media(type, _timestamp, payload) {
+      media(type, timestamp, payload) {
         const p = publisher;
-        if (!p) return;
+        if (!p || p.violation) return;
+        p.mediaWindow.add(timestamp, type === MSG.video ? "video" : "audio", payload.length);
         p.bytes += payload.length;
         p.lastMediaAt = Date.now();
         if (type === MSG.video) {
           p.videoBytes += payload.length;
           p.windowVideo += payload.length;
           const info = parseVideoTag(payload);
-          if (info) p.video = { ...p.video, ...info };
+          if (info) {
+            const { width, height, ...rest } = info;
+            p.video = { ...p.video, ...rest };
+            if (width !== undefined && height !== undefined) p.sps = { width, height };
+          }
           if (!p.bFrames && hasCompositionOffset(payload)) p.bFrames = true;
+          if (payload.length > 1 && (payload[0]! & 0x0f) === 7 && payload[1] === 1) p.videoFrames++;
         } else {
           p.audioBytes += payload.length;
           p.windowAudio += payload.length;
@@ -162,6 +198,12 @@ export async function startIngestListener(opts: IngestListenerOptions): Promise<
           if (info) p.audio = { ...p.audio, ...info };
         }
         if (!p.live) goLive(p);
+        const broken = violationOf(p);
+        if (broken) {
+          p.violation = broken;
+          p.socket.destroy();
+          finish(p);
+        }
       },
       metadata(meta) {
         if (publisher) publisher.video = { ...publisher.video, ...stripUndefined(videoFromMetadata(meta)) };
