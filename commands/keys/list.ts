@@ -8,5 +8,5 @@ export default defineLeaf({
   args: { ...keySecretArg, ...globalArgs },
   examples: ["ivsctl keys list", "ivsctl keys list --stack my-vp-stack -o json | jq -r .currentPublicKeyArn"],
   options: (args) => ({ overrides: roleOverridesFrom(args) }),
-  run: () => import("../../src/keys/keys.ts").then((m) => m.listKeys),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.listKeys),
 });

@@ -24,5 +24,5 @@ export default defineLeaf({
     overrides: roleOverridesFrom(args),
     restartVps: args.bool("restart-vps"),
   }),
-  run: () => import("../../src/keys/rotate.ts").then((m) => m.rotateKeys),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.rotateKeys),
 });

@@ -29,5 +29,5 @@ export default defineLeaf({
     selfSigned: args.flag("self-signed"),
     ...keySourceFrom(args),
   }),
-  run: () => import("../../src/stage/stages.ts").then((m) => m.createStage),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.createStage),
 });

@@ -12,5 +12,5 @@ export default defineLeaf({
   },
   examples: ["ivsctl stage delete demo --yes", "ivsctl stage delete demo --stack my-vp-stack --yes"],
   options: (args) => ({ stage: args.requiredPositional("stage"), overrides: roleOverridesFrom(args) }),
-  run: () => import("../../src/stage/stages.ts").then((m) => m.deleteStage),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.deleteStage),
 });

@@ -6,5 +6,5 @@ export default defineLeaf({
   args: { ...globalArgs },
   examples: ["ivsctl stage list", "ivsctl stage list -o json | jq -r '.stages[].arn'"],
   options: noOptions,
-  run: () => import("../../src/stage/stages.ts").then((m) => m.listStages),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.listStages),
 });

@@ -34,5 +34,5 @@ export default defineLeaf({
     force: args.flag("force"),
     overrides: roleOverridesFrom(args),
   }),
-  run: () => import("../../src/vp/vp.ts").then((m) => m.inviteVp),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.inviteVp),
 });

@@ -12,5 +12,5 @@ export default defineLeaf({
   },
   examples: ["ivsctl vp list --stack my-vp", "ivsctl vp list --stage demo-stage --all -o json"],
   options: (args) => ({ stage: args.string("stage"), all: args.flag("all"), overrides: roleOverridesFrom(args) }),
-  run: () => import("../../src/vp/vp.ts").then((m) => m.listVps),
+  run: () => import("../../src/stack/backend.ts").then((m) => m.listVps),
 });

@@ -21,7 +21,9 @@ import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
 import { collect } from "../aws/paginate.ts";
 
-export const KEY_TAG = { owner: "ivsctl:owner", importedAt: "ivsctl:imported-at", retireAfter: "ivsctl:retire-after" } as const;
+import { KEY_TAG } from "./tags.ts";
+
+export { KEY_TAG };
 
 export interface KeyRow {
   arn: string;
@@ -45,9 +47,17 @@ export function importedAtOf(k: { name?: string; tags?: Record<string, string> }
 export const allPublicKeys = (rt: IVSRealTimeClient): Promise<PublicKeySummary[]> =>
   collect(paginateListPublicKeys({ client: rt }, {}), (p) => p.publicKeys, "listing public keys");
 
-/** The stack's current public key ARN (from its key secret), when a stack or secret is known. */
+/**
+ * The stack's current public key ARN, when a stack or secret is known: from ivsctl's key secret, or
+ * on a VP-sample stack the ARN that `/<S>/publicKeyArn` names (so prune and delete never take it).
+ */
 export async function currentKeyArn(ctx: Context, overrides: RoleOverrides): Promise<{ arn?: string; secretArn?: string }> {
   if (!isRoleKnown("keySecret", { overrides, env: ctx.env, stack: ctx.globals.stack })) return {};
+  const { isSampleStack } = await import("../stack/resolve.ts");
+  if (!overrides.keySecret && (await isSampleStack(ctx))) {
+    const { currentSampleKey } = await import("../vp/sample-commands.ts");
+    return currentSampleKey(ctx);
+  }
   const secretArn = await keySecretArn(ctx, overrides);
   const cur = await readCurrentSecret(ctx, secretArn);
   return { arn: cur.doc?.publicKeyArn, secretArn };

@@ -92,6 +92,14 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
   if (!isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack })) {
     throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --private-key-file FILE --public-key-arn ARN");
   }
+  const { isSampleStack } = await import("../stack/resolve.ts");
+  if (!o.overrides.keySecret && (await isSampleStack(ctx))) {
+    // The sample's formats: a bare PKCS8 PEM in <S>-PrivateKey, kid = the ARN /<S>/publicKeyArn names.
+    const { signingKeyOf } = await import("../vp/sample-commands.ts");
+    const k = await signingKeyOf(ctx);
+    const publicKeyArn = o.publicKeyArn ?? k.publicKeyArn;
+    return { privateKey: importPrivateKeyPem(k.privateKeyPem, `the private key in ${k.source}`), privateKeyPem: k.privateKeyPem, publicKeyArn, source: k.source };
+  }
   const secretArn = await keySecretArn(ctx, o.overrides);
   const current = await readCurrentSecret(ctx, secretArn);
   if (!current.doc) throw configError(`key secret ${secretArn} has no value yet`, "run `ivsctl keys rotate` to create the first signing key");

@@ -26,7 +26,7 @@ import { parseArn } from "../contract/arn.ts";
 import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { ServiceError } from "./errors.ts";
 import { paginate } from "./ids.ts";
-import { SEED_KIND } from "./seed.ts";
+import { SEED_KIND } from "./kinds.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
 import { VP_ENV } from "../contract/vp-env.ts";

@@ -1,7 +1,7 @@
 /** AWS Secrets Manager in the emulator: secrets with versions and the AWSCURRENT/AWSPREVIOUS stages. */
 import { ServiceError } from "./errors.ts";
 import { LOCAL_ACCOUNT, paginate, randomId } from "./ids.ts";
-import { SEED_KIND } from "./seed.ts";
+import { SEED_KIND } from "./kinds.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 
 export interface SecretVersion {

@@ -13,7 +13,7 @@ import { arnFor, LOCAL_ACCOUNT, randomId } from "./ids.ts";
 import { KIND, mintStreamKey, type ChannelDoc } from "./ivs.ts";
 import { fingerprintOf, type PlaybackKeyPairDoc } from "./ivs-playback-keys.ts";
 import type { SecretDoc } from "./secretsmanager.ts";
-import { SEED_KIND } from "./seed.ts";
+import { SEED_KIND } from "./kinds.ts";
 import type { LocalWorld } from "./service.ts";
 import type { Store } from "./store.ts";
 

@@ -10,12 +10,9 @@ import { seedVpSample } from "./vp-sample-seed.ts";
 
 export const SEED_STACK = "ivsctl-local";
 
-/** Kinds the later services read: the seeded ECS cluster/task definition and the key secret. */
-export const SEED_KIND = {
-  ecsCluster: "ecs:cluster",
-  ecsTaskDefinition: "ecs:task-definition",
-  secret: "secretsmanager:secret",
-} as const;
+import { SEED_KIND } from "./kinds.ts";
+
+export { SEED_KIND };
 
 export function seedWorld(store: Store, region: string, now: Date): void {
   seedVpSample(store, region, now);

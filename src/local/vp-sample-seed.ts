@@ -15,7 +15,7 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { LOCAL_HTTP_HOST, STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { arnFor, LOCAL_ACCOUNT, randomId } from "./ids.ts";
 import { ivsRealtimeService } from "./ivs-realtime.ts";
-import { SEED_KIND } from "./seed.ts";
+import { SEED_KIND } from "./kinds.ts";
 import type { RequestContext } from "./service.ts";
 import { putParameter } from "./ssm.ts";
 import type { Store } from "./store.ts";

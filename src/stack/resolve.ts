@@ -8,12 +8,27 @@ import { factCache, type FactCache } from "../aws/cache.ts";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
-import { kindFromOutputs, kindFromResources, type StackKindInfo } from "./kind.ts";
+import { detectStackKind, kindFromOutputs, kindFromResources, type StackKindInfo } from "./kind.ts";
 import { howToName, isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
+
+/** What one invocation read of a stack, shared by every resolver it makes (one DescribeStacks, one ListStackResources). */
+interface StackReads {
+  stack?: Promise<Stack | undefined>;
+  resources?: Promise<StackResourceSummary[]>;
+}
+const readsByContext = new WeakMap<Context, StackReads>();
 
 /** The one way to get a resolver: the context's --stack, CloudFormation client, environment and cache. */
 export function stackResolver(ctx: Context, overrides: RoleOverrides): StackResolver {
-  return new StackResolver(ctx.globals.stack, () => ctx.aws.cloudformation(), overrides, ctx.env, factCache(ctx.env));
+  let reads = readsByContext.get(ctx);
+  if (!reads) readsByContext.set(ctx, (reads = {}));
+  return new StackResolver(ctx.globals.stack, () => ctx.aws.cloudformation(), overrides, ctx.env, factCache(ctx.env), reads);
+}
+
+/** Whether --stack names a VP-sample stack: its outputs decide (one DescribeStacks, shared with the invocation). */
+export async function isSampleStack(ctx: Context): Promise<boolean> {
+  if (!ctx.globals.stack) return false;
+  return detectStackKind(ctx.globals.stack, await stackResolver(ctx, {}).outputs()).kind === "vp-sample";
 }
 
 export type RoleSource = "flag" | "env" | "output" | "resource" | "default" | "missing";
@@ -27,8 +42,6 @@ export interface ResolvedRole {
 }
 
 export class StackResolver {
-  private stackPromise?: Promise<Stack | undefined>;
-  private resourcesPromise?: Promise<StackResourceSummary[]>;
   private readonly resolved = new Map<RoleName, ResolvedRole>();
   private kindPromise?: Promise<StackKindInfo>;
 
@@ -39,6 +52,8 @@ export class StackResolver {
     private readonly env: Env,
     /** Resources of a stack version, across invocations (see src/aws/cache.ts). */
     private readonly cache?: FactCache,
+    /** The stack and its resources as read in this invocation (shared between resolvers). */
+    private readonly reads: StackReads = {},
   ) {}
 
   get name(): string | undefined {
@@ -51,7 +66,7 @@ export class StackResolver {
   }
 
   private stack(): Promise<Stack | undefined> {
-    return (this.stackPromise ??= this.withStack(async (cfn, stack) => (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]));
+    return (this.reads.stack ??= this.withStack(async (cfn, stack) => (await cfn.send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]));
   }
 
   async outputs(): Promise<StackOutput[]> {
@@ -59,7 +74,7 @@ export class StackResolver {
   }
 
   resources(): Promise<StackResourceSummary[]> {
-    return (this.resourcesPromise ??= this.withStack(async (cfn, stack) => {
+    return (this.reads.resources ??= this.withStack(async (cfn, stack) => {
       // A stack version's resources never change: any update moves LastUpdatedTime.
       const s = await this.stack();
       const version = s?.StackId ? `${s.StackId}@${new Date(s.LastUpdatedTime ?? s.CreationTime ?? 0).toISOString()}` : undefined;

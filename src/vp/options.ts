@@ -9,6 +9,9 @@ import type { RoleOverrides } from "../stack/roles.ts";
 
 export { VP_ENV } from "../contract/vp-env.ts";
 export { checkRoleInputs } from "../stack/roles.ts";
+import { checkRoleInputs } from "../stack/roles.ts";
+import type { Env } from "../cli/io.ts";
+import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { VP_ENV } from "../contract/vp-env.ts";
 
 const CONTRACT_NAMES = new Set<string>(Object.values(VP_ENV));
@@ -43,6 +46,9 @@ export interface KickOptions {
   stage: string;
   all: boolean;
   participantId?: string;
+  /** VP-sample stacks: wait until the VP is AVAILABLE again. */
+  wait?: boolean;
+  timeoutMs?: number;
   overrides: RoleOverrides;
 }
 
@@ -67,4 +73,25 @@ export function parseEnv(pairs: string[]): Record<string, string> {
 
 export function checkAsset(asset: string | undefined): void {
   if (asset !== undefined && !/^[\w][\w./-]{0,1023}$/.test(asset)) throw usageError(`--asset must be an object name (letters, digits, _ . / -), got "${asset}"`);
+}
+
+/** What `vp invite` can check offline, on either backend (the stage reference is checked apart). */
+export function checkInviteOptions(opts: InviteOptions, env: Env): void {
+  checkRoleInputs(opts.overrides, env);
+  checkTokenOptions({ userId: opts.userId, attributes: opts.attributes, capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: DEFAULT_DURATION_MINUTES });
+  checkAsset(opts.asset);
+  checkWaitTimeout(opts);
+}
+
+/** What `vp kick` can check offline, on either backend. */
+export function checkKickOptions(opts: KickOptions, env: Env): void {
+  checkRoleInputs(opts.overrides, env);
+  if (opts.participantId !== undefined) checkParticipantId(opts.participantId, "--participant");
+  if (opts.participantId !== undefined && opts.all) throw usageError("--participant and --all contradict each other");
+  checkWaitTimeout(opts);
+}
+
+function checkWaitTimeout(opts: { wait?: boolean; timeoutMs?: number }): void {
+  if (opts.timeoutMs !== undefined && !opts.wait) throw usageError("--timeout applies only with --wait");
+  if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
 }

@@ -16,7 +16,7 @@ import { pollUntil } from "../cli/wait.ts";
 import { FunctionUrlError, type FunctionUrlInvoker } from "../aws/function-url.ts";
 import { parseArn } from "../contract/arn.ts";
 import type { SampleEndpoints } from "../stack/kind.ts";
-import { KEY_TAG } from "../keys/keys.ts";
+import { KEY_TAG } from "../keys/tags.ts";
 import type { StepReport } from "../keys/rotate.ts";
 
 export interface SampleBackend {

@@ -3,16 +3,16 @@
  * the hooks other features call (key rotation restarts VPs; stage delete stops them).
  */
 import type { ECSClient, KeyValuePair, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
-import type { Context } from "../cli/context.ts";
+import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
-import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
+import { CliError, stateError, toCliError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
 import { pollUntil } from "../cli/wait.ts";
-import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { stackResolver } from "../stack/resolve.ts";
 import type { StackResolver } from "../stack/resolve.ts";
-import { checkAsset, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
+import type { RoleOverrides } from "../stack/roles.ts";
+import { checkInviteOptions, checkKickOptions, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
@@ -43,6 +43,28 @@ export function stopReasonOf(t: Pick<VpTask, "stopCode" | "stoppedReason" | "con
 }
 
 /** The JSON of one VP task: ECS's names, minus the environment (it holds the token). */
+/**
+ * The one `vp list` shape of both backends (README "JSON output contract"): the VP sample's record
+ * field names, plus the participant and task ARN. An ivsctl VP is its ECS task: id = the task id.
+ */
+export function vpJson(t: VpTask) {
+  const id = taskId(t.taskArn);
+  return {
+    id,
+    status: t.lastStatus ?? "PROVISIONING",
+    stageArn: t.stageArn ?? null,
+    taskId: id,
+    assetName: t.asset ?? null,
+    updatedAt: (t.stoppedAt ?? t.startedAt ?? t.createdAt)?.toISOString() ?? null,
+    lastUpdateSource: "ecs",
+    participantId: t.participantId,
+    taskArn: t.taskArn,
+    desiredStatus: t.desiredStatus,
+    ...(t.stopCode ? { stopCode: t.stopCode } : {}),
+    ...(t.stoppedReason ? { stoppedReason: t.stoppedReason } : {}),
+  };
+}
+
 function taskJson(t: VpTask) {
   const { environment: _env, ...rest } = t;
   return rest;
@@ -82,11 +104,7 @@ function runTaskInput(target: VpTarget, container: string, stage: VpStage, token
 /** `vp invite <stage>`. */
 export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void> {
   checkStageRef(opts.stage);
-  checkRoleInputs(opts.overrides, ctx.env);
-  checkTokenOptions({ userId: opts.userId, attributes: opts.attributes, capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: DEFAULT_DURATION_MINUTES });
-  checkAsset(opts.asset);
-  if (opts.timeoutMs !== undefined && !opts.wait) throw usageError("--timeout applies only with --wait");
-  if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
+  checkInviteOptions(opts, ctx.env);
 
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
@@ -184,9 +202,7 @@ async function waitForVp(ctx: Context, ecs: ECSClient, cluster: string, started:
 /** `vp kick <stage>`: stop the stage's VP task(s) and disconnect their participants. Nothing to kick is exit 0. */
 export async function kickVp(ctx: Context, opts: KickOptions): Promise<void> {
   checkStageRef(opts.stage);
-  checkRoleInputs(opts.overrides, ctx.env);
-  if (opts.participantId !== undefined) checkParticipantId(opts.participantId, "--participant");
-  if (opts.participantId !== undefined && opts.all) throw usageError("--participant and --all contradict each other");
+  checkKickOptions(opts, ctx.env);
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
   const stageP = resolveStage(ctx, opts.stage);
@@ -237,7 +253,25 @@ export async function listVps(ctx: Context, opts: ListOptions): Promise<void> {
   const stage = await stageP;
   const { tasks } = await findVpTasks(ecs, cluster, { startedBy: stage ? startedByFor(stage.arn) : undefined, includeStopped: opts.all, describe: true });
   const vps = tasks.map(toVpTask);
-  ctx.out.result({ cluster, tasks: vps.map(taskJson) }, vpRows(vps));
+  ctx.out.result({ virtualParticipants: vps.map(vpJson) }, vpRows(vps));
+}
+
+/** `vp stop`: stop every running ivsctl VP task in the cluster (asks first: --yes off a terminal). */
+export async function stopVps(ctx: Context, opts: { overrides: RoleOverrides }): Promise<void> {
+  checkRoleInputs(opts.overrides, ctx.env);
+  const resolver = stackResolver(ctx, opts.overrides);
+  const ecs = await ctx.aws.ecs();
+  const cluster = await resolveCluster(resolver);
+  const { tasks } = await findVpTasks(ecs, cluster, { includeStopped: false, describe: true });
+  const targets = tasks.map(toVpTask);
+  if (ctx.globals.dryRun) return printDryRun(ctx, "StopTask", { cluster, tasks: targets.map((t) => t.taskArn), reason: "stopped by ivsctl vp stop" });
+  if (targets.length > 0) await confirmOrRefuse(ctx, `Stop ${targets.length} virtual participant task(s) in cluster ${cluster}?`);
+  const stopped = await stopAndDisconnect(ctx, ecs, cluster, targets, "stopped by ivsctl vp stop");
+  ctx.log.success(`stopped ${stopped.length} VP task(s) in ${cluster}`);
+  ctx.out.result(
+    { summary: { totalFound: targets.length, successfulStops: stopped.length, failedStops: targets.length - stopped.length }, virtualParticipants: stopped.map(vpJson) },
+    vpRows(stopped),
+  );
 }
 
 /**

@@ -90,7 +90,7 @@ describe("the emulator killed mid-operation", () => {
     expect(rerun.code).toBe(5);
     expect(rerun.stderr).toContain("already has");
     const vps = json(await em.run(["vp", "list", "--stage", stage, "-o", "json"]));
-    expect(vps.tasks).toHaveLength(1);
+    expect(vps.virtualParticipants).toHaveLength(1);
   }, 60_000);
 });
 

@@ -44,8 +44,8 @@ async function participantState(stageArn: string, participantId: string): Promis
 async function untilListed(stage: string, taskArn: string, status: string): Promise<any> {
   for (let i = 0; i < 200; i++) {
     const list = json(await local.run(["vp", "list", "--stage", stage, "--all", ...STACK, "-o", "json"]));
-    const t = list.tasks.find((x: { taskArn: string }) => x.taskArn === taskArn);
-    if (t?.lastStatus === status) return t;
+    const t = list.virtualParticipants.find((x: { taskArn: string }) => x.taskArn === taskArn);
+    if (t?.status === status) return t;
     await Bun.sleep(50);
   }
   throw new Error(`task never listed as ${status}`);
@@ -93,7 +93,7 @@ describe("vp against ivsctl local", () => {
     expect([stopped.stopCode, stopped.stoppedReason]).toEqual(["UserInitiated", "kicked by ivsctl vp kick"]);
     expect(await participantState(stageArn, out.participantId)).toBe("DISCONNECTED");
     // running VPs only, by default
-    expect(json(await local.run(["vp", "list", "--stage", stageArn, ...STACK, "-o", "json"])).tasks).toEqual([]);
+    expect(json(await local.run(["vp", "list", "--stage", stageArn, ...STACK, "-o", "json"])).virtualParticipants).toEqual([]);
   });
 
   test("kick with no VP is exit 0 with a clear message", async () => {
@@ -129,7 +129,7 @@ describe("vp against ivsctl local", () => {
     expect(denied.code).toBe(3);
     expect(firstLine(denied)).toBe("error: running the VP task: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ecs:RunTask (AccessDeniedException)");
     // nothing was left running
-    expect(json(await local.run(["vp", "list", "--stage", "vp-fail", ...STACK, "-o", "json"])).tasks).toEqual([]);
+    expect(json(await local.run(["vp", "list", "--stage", "vp-fail", ...STACK, "-o", "json"])).virtualParticipants).toEqual([]);
   });
 
   test("--wait: a task that stops early gives its stopped reason (exit 5)", async () => {
@@ -209,7 +209,7 @@ describe("vp against ivsctl local", () => {
     const env = Object.fromEntries(out.request.overrides.containerOverrides[0].environment.map((e: { name: string; value: string }) => [e.name, e.value]));
     expect(env.PARTICIPANT_TOKEN).toBe("<minted when the task is run>");
     expect(env.ASSET_NAME).toBe("a.mp4");
-    expect(json(await local.run(["vp", "list", "--stage", "vp-dry", ...STACK, "-o", "json"])).tasks).toEqual([]);
+    expect(json(await local.run(["vp", "list", "--stage", "vp-dry", ...STACK, "-o", "json"])).virtualParticipants).toEqual([]);
   });
 });
 
@@ -225,7 +225,7 @@ describe("vp with the stack's signing key (after `ivsctl keys rotate`)", () => {
 
     const rotated = await local.run(["keys", "rotate", "--grace", "1h", ...STACK, "-o", "json"]);
     expect(rotated.code).toBe(0);
-    const tasks = json(await local.run(["vp", "list", "--stage", "vp-signed", "--all", ...STACK, "-o", "json"])).tasks;
+    const tasks = json(await local.run(["vp", "list", "--stage", "vp-signed", "--all", ...STACK, "-o", "json"])).virtualParticipants;
     const old = tasks.find((t: { taskArn: string }) => t.taskArn === out.task.taskArn);
     expect([old.desiredStatus, old.stoppedReason]).toEqual(["STOPPED", "restarted by ivsctl (participant-token key rotated)"]);
     const replacement = tasks.find((t: { desiredStatus: string }) => t.desiredStatus === "RUNNING");
@@ -340,7 +340,7 @@ describe.skipIf(!HAS_MOTO || !HAS_AWS_CLI)("vp: ECS and CloudFormation in moto, 
     expect(described.tags).toContainEqual({ key: "ivsctl:participant-id", value: out.participantId });
 
     const list = json(await run(["vp", "list", "--stack", "moto-vp", "-o", "json"]));
-    expect(list.tasks.map((t: { taskArn: string }) => t.taskArn)).toEqual([out.task.taskArn]);
+    expect(list.virtualParticipants.map((t: { taskArn: string }) => t.taskArn)).toEqual([out.task.taskArn]);
     const kick = await run(["vp", "kick", "moto-stage", "--stack", "moto-vp", "-o", "json"]);
     expect(kick.code).toBe(0);
     const after = JSON.parse((await aws(["ecs", "describe-tasks", "--cluster", "moto-vp-cluster", "--tasks", out.task.taskArn])).stdout).tasks[0];

@@ -23,7 +23,7 @@ function context(globals: Partial<GlobalOptions> = {}): TestContext {
 async function vpTasks(): Promise<any[]> {
   const c = context();
   await listVps(c, { all: true, overrides: {} });
-  return JSON.parse(c.io.out()).tasks;
+  return JSON.parse(c.io.out()).virtualParticipants;
 }
 
 beforeAll(async () => {
@@ -54,7 +54,7 @@ describe("VP hooks", () => {
     expect(stopped.map((t) => t.stoppedReason)).toEqual(["restarted by ivsctl (participant-token key rotated)", "restarted by ivsctl (participant-token key rotated)"]);
     const newA = running.find((t) => t.stageArn === a)!;
     expect(newA.participantId).not.toBe(before.participantId);
-    expect(newA.asset).toBe("loop.mp4");
+    expect(newA.assetName).toBe("loop.mp4");
     // the replacement carries the same environment (read back through ECS, not ivsctl)
     const { ECSClient, DescribeTasksCommand } = await import("@aws-sdk/client-ecs");
     const ecs = new ECSClient({ region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
