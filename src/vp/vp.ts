@@ -135,6 +135,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   const token = await mintVpToken(ctx, resolver, stage, who);
   ctx.log.debug(`participant token: ${token.source}, participant ${token.participantId}`);
   let task = await runVpTask(ecs, runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, opts.env)));
+  if (!opts.force) await settleInviteRace(ctx, ecs, target.cluster, stage, task);
   ctx.log.success(`started VP task ${taskId(task.taskArn!)} on stage ${stage.name || stage.arn} (participant ${token.participantId})`);
 
   let state: string | undefined;
@@ -154,6 +155,32 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
         ["Asset", vp.asset],
       ],
     },
+  );
+}
+
+/**
+ * Concurrent invites on one stage: ECS has no conditional RunTask, so each starter lists the
+ * stage's tasks after its own RunTask. The task with the oldest `createdAt` wins (ties: the lowest
+ * task ARN); every other starter stops its own task and exits 5. Alone on the stage (the usual
+ * case), it costs one ListTasks.
+ */
+async function settleInviteRace(ctx: Context, ecs: ECSClient, cluster: string, stage: VpStage, mine: Task): Promise<void> {
+  const listed = await findVpTasks(ecs, cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: false });
+  if (listed.arns.every((a) => a === mine.taskArn)) return;
+  const { tasks } = await findVpTasks(ecs, cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
+  const all = tasks.some((t) => t.taskArn === mine.taskArn) ? tasks : [...tasks, mine];
+  const rank = (t: Task) => [new Date(t.createdAt ?? 0).getTime(), t.taskArn ?? ""] as const;
+  const winner = all.reduce((a, b) => {
+    const [ta, aa] = rank(a);
+    const [tb, ab] = rank(b);
+    return tb < ta || (tb === ta && ab < aa) ? b : a;
+  });
+  if (winner.taskArn === mine.taskArn) return;
+  await stopVpTask(ecs, cluster, mine.taskArn!, "another ivsctl vp invite on this stage won");
+  throw stateError(
+    `stage ${stage.name || stage.arn} got a VP from a concurrent invite (task ${taskId(winner.taskArn!)}): stopped this one (task ${taskId(mine.taskArn!)})`,
+    "AlreadyActive",
+    "the stage has its VP; `ivsctl vp list` shows it",
   );
 }
 

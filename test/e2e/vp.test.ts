@@ -235,7 +235,7 @@ describe("vp with the stack's signing key (after `ivsctl keys rotate`)", () => {
     expect(await participantState(stageArn, replacement.participantId)).toBe("CONNECTED");
   });
 
-  test("with the stack's key and a warm cache, an invite costs 5 AWS calls, resolution and token included", async () => {
+  test("with the stack's key and a warm cache, an invite costs 6 AWS calls: resolution, token, and the concurrent-invite check", async () => {
     const stageArn = await createStage("vp-five");
     await local.run(["vp", "invite", await createStage("vp-warm"), ...STACK]); // warms the stack-version and task-definition cache
     await resetRequests();
@@ -247,7 +247,7 @@ describe("vp with the stack's signing key (after `ivsctl keys rotate`)", () => {
       "cloudformation:DescribeStacks": 1,
       "secretsmanager:GetSecretValue": 1,
       "ivs-realtime:GetStage": 1,
-      "ecs:ListTasks": 1,
+      "ecs:ListTasks": 2, // before RunTask (a VP already there?) and after (did a concurrent invite win?)
       "ecs:RunTask": 1,
     });
   });
