@@ -14,7 +14,7 @@ export default defineLeaf({
   async handler(ctx, args) {
     const port = { min: 0, max: 65535 };
     const opts = { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
-    const { startLocal } = await import("../../src/local/daemon.ts");
+    const { startLocal } = await import("../../src/cli/local-daemon.ts");
     await startLocal(ctx, opts);
   },
 });

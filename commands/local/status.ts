@@ -5,7 +5,7 @@ export default defineLeaf({
   meta: { name: "status", description: "Say whether the emulator answers, and where" },
   args: { ...globalArgs },
   async handler(ctx) {
-    const { localStatus } = await import("../../src/local/daemon.ts");
+    const { localStatus } = await import("../../src/cli/local-daemon.ts");
     await localStatus(ctx);
   },
 });

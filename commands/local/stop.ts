@@ -5,7 +5,7 @@ export default defineLeaf({
   meta: { name: "stop", description: "Stop a detached emulator" },
   args: { ...globalArgs },
   async handler(ctx) {
-    const { stopLocal } = await import("../../src/local/daemon.ts");
+    const { stopLocal } = await import("../../src/cli/local-daemon.ts");
     await stopLocal(ctx);
   },
 });

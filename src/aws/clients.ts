@@ -5,7 +5,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
-import { readRuntime } from "../local/runtime.ts";
+import { readRuntime } from "../cli/home.ts";
 
 /** Where and as whom ivsctl talks to AWS, after flags, environment and local mode are applied. */
 export interface AwsSettings {

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Env } from "../cli/io.ts";
+import type { Env } from "./io.ts";
 
 export interface LocalRuntime {
   pid: number;

@@ -2,11 +2,11 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Context } from "../cli/context.ts";
-import { CliError, configError } from "../cli/errors.ts";
-import { ExitCode } from "../cli/exit-codes.ts";
-import { pollUntil } from "../cli/wait.ts";
-import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./runtime.ts";
+import type { Context } from "./context.ts";
+import { CliError, configError } from "./errors.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { pollUntil } from "./wait.ts";
+import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./home.ts";
 
 export interface StartOptions {
   port: number;
@@ -30,7 +30,7 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
   if (statePath !== ":memory:") mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
   if (opts.detach) return startDetached(ctx, opts, statePath);
 
-  const { startLocalServer } = await import("./server.ts");
+  const { startLocalServer } = await import("../local/server.ts");
   let server;
   try {
     server = await startLocalServer({ port: opts.port, ingestPort: opts.ingestPort, statePath, env: ctx.env });
