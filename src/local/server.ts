@@ -5,6 +5,7 @@
 import { cloudFormationService } from "./cloudformation.ts";
 import { createEcsService } from "./ecs.ts";
 import { ServiceError } from "./errors.ts";
+import { FaultTable, faultShapesResult, faultThrows, type Fault, type FaultRequest } from "./faults.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
@@ -46,22 +47,7 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-/** An injected failure: matching requests get this error (or a hang) until it is used up or expires. */
-export interface Fault {
-  service?: string;
-  operation?: string;
-  code: string;
-  status: number;
-  message?: string;
-  remaining?: number;
-  untilMs?: number;
-  /** Delay before answering, to simulate a server that stops answering. */
-  delayMs?: number;
-  /** ECS RunTask: answer `failures: [{reason, detail}]` instead of an error (see src/local/ecs.ts). */
-  failure?: { reason: string; detail?: string; arn?: string };
-  /** ECS RunTask: how the started tasks behave (hold at a status, or stop when reaching one; see src/local/ecs.ts). */
-  task?: { holdAt?: string; stopAt?: string; stopCode?: string; stoppedReason?: string; exitCode?: number };
-}
+export type { Fault } from "./faults.ts";
 
 const JSON_TARGETS: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: "ecs",
@@ -101,29 +87,21 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (!models.has(name)) models.set(name, loadModel(dataDir, name));
     return models.get(name);
   };
-  const faults: Fault[] = [];
+  const faults = new FaultTable();
   const requestCounts = new Map<string, number>();
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
 
-  const takeFault = (service: string, operation: string): Fault | undefined => {
-    const t = Date.now();
-    for (let i = faults.length - 1; i >= 0; i--) if (faults[i]!.untilMs !== undefined && faults[i]!.untilMs! < t) faults.splice(i, 1);
-    const f = faults.find((x) => (!x.service || x.service === service) && (!x.operation || x.operation === operation));
-    if (f && f.remaining !== undefined && --f.remaining <= 0) faults.splice(faults.indexOf(f), 1);
-    return f;
-  };
-
   async function invoke(service: EmulatedService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
     const counted = `${service.name}:${operation}`;
     requestCounts.set(counted, (requestCounts.get(counted) ?? 0) + 1);
-    const fault = takeFault(service.name, operation);
+    const fault = faults.take(service.name, operation, Date.now());
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
       // Faults that shape a result (ECS failures[], task behaviour) are handed to the operation instead.
       // A fault with only a delay (or code "Delay") then answers normally: a slow server.
-      if (fault.code && fault.code !== "Delay" && !fault.failure && !fault.task) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
+      if (faultThrows(fault)) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     const handler = service.operations[operation];
     const model = modelFor(service.name);
@@ -135,7 +113,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       const problems = validateInput(service.name, model, operation, input);
       if (problems.length) throw new ServiceError(service.protocol === "query" ? "ValidationError" : "ValidationException", formatValidation(problems), 400);
     }
-    const ctx: RequestContext & { fault?: Fault } = { store, region, account: LOCAL_ACCOUNT, now, world, fault: fault?.failure || fault?.task ? fault : undefined };
+    const ctx: RequestContext & { fault?: Fault } = { store, region, account: LOCAL_ACCOUNT, now, world, fault: fault && faultShapesResult(fault) ? fault : undefined };
     return handler(input, ctx);
   }
 
@@ -203,15 +181,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     const route = url.pathname.slice("/_ivsctl/".length);
     if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), ingest: world.ingestHost, pid: process.pid });
     if (route === "faults" && req.method === "POST") {
-      const f = (await req.json()) as Fault & { durationMs?: number };
-      faults.push({ ...f, status: f.status ?? 500, untilMs: f.durationMs ? Date.now() + f.durationMs : f.untilMs });
-      return Response.json({ faults: faults.length });
+      return Response.json({ faults: faults.add((await req.json()) as FaultRequest, Date.now()) });
     }
     if (route === "faults" && req.method === "DELETE") {
-      faults.length = 0;
+      faults.clear();
       return Response.json({ faults: 0 });
     }
-    if (route === "faults") return Response.json({ faults });
+    if (route === "faults") return Response.json({ faults: faults.list() });
     if (route === "metadata") return metadataInspection(store, url);
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {

@@ -1,5 +1,6 @@
 /** The emulator's own rules (src/local/**), tested without the client's code. */
 import { describe, expect, test } from "bun:test";
+import { FaultTable, faultMatches, faultShapesResult, faultThrows } from "../../src/local/faults.ts";
 import { bucketNameViolation } from "../../src/local/s3-bucket-name.ts";
 
 describe("S3 bucket names (the emulator's rule, from the S3 user guide)", () => {
@@ -19,5 +20,43 @@ describe("S3 bucket names (the emulator's rule, from the S3 user guide)", () => 
     ["data--x-s3", "Bucket names must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"],
   ])("%p", (name, expected) => {
     expect(bucketNameViolation(name)).toBe(expected);
+  });
+});
+
+describe("fault injection (src/local/faults.ts)", () => {
+  test("a fault matches when each of its service and operation is unset or equal", () => {
+    expect(faultMatches({}, "ivs", "GetChannel")).toBe(true);
+    expect(faultMatches({ service: "ivs" }, "ivs", "GetChannel")).toBe(true);
+    expect(faultMatches({ service: "ivs" }, "ecs", "GetChannel")).toBe(false);
+    expect(faultMatches({ operation: "RunTask" }, "ecs", "RunTask")).toBe(true);
+    expect(faultMatches({ operation: "RunTask" }, "ecs", "StopTask")).toBe(false);
+    expect(faultMatches({ service: "ecs", operation: "RunTask" }, "ivs", "RunTask")).toBe(false);
+  });
+
+  test("a fault with `remaining` is used up; one with `durationMs` expires", () => {
+    const table = new FaultTable();
+    table.add({ service: "ivs", operation: "GetChannel", code: "ThrottlingException", status: 429, remaining: 2 }, 0);
+    table.add({ service: "ecs", code: "ServerException", durationMs: 1000 }, 0);
+    expect(table.take("ivs", "ListChannels", 0)).toBeUndefined();
+    expect(table.take("ivs", "GetChannel", 0)?.code).toBe("ThrottlingException");
+    expect(table.take("ivs", "GetChannel", 0)?.status).toBe(429);
+    expect(table.take("ivs", "GetChannel", 0)).toBeUndefined();
+    expect(table.take("ecs", "RunTask", 1000)?.status).toBe(500);
+    expect(table.take("ecs", "RunTask", 1001)).toBeUndefined();
+    expect(table.list()).toEqual([]);
+  });
+
+  test("the first matching fault wins, in the order they were added", () => {
+    const table = new FaultTable();
+    table.add({ code: "A", status: 500 }, 0);
+    table.add({ service: "ivs", code: "B", status: 400 }, 0);
+    expect(table.take("ivs", "GetChannel", 0)?.code).toBe("A");
+  });
+
+  test("a delay alone, or a shaped RunTask result, does not fail the call", () => {
+    expect(faultThrows({ code: "Delay", status: 500, delayMs: 10 })).toBe(false);
+    expect(faultThrows({ code: "X", status: 500, failure: { reason: "RESOURCE:FARGATE" } })).toBe(false);
+    expect(faultShapesResult({ code: "X", status: 500, task: { holdAt: "PENDING" } })).toBe(true);
+    expect(faultThrows({ code: "ThrottlingException", status: 429 })).toBe(true);
   });
 });
