@@ -45,6 +45,17 @@ export const clientException = (m: string) => new ServiceError("ClientException"
 const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 
+/**
+ * RunTask `overrides`: "A total of 8192 characters are allowed for overrides. This limit includes the
+ * JSON formatting characters of the override structure." (RunTask API reference, request parameter
+ * `overrides`). Measured on the compact JSON of what was received; ECS's own message, as users report it.
+ */
+export const MAX_OVERRIDES_CHARACTERS = 8192;
+
+export function overridesLength(overrides: unknown): number {
+  return [...JSON.stringify(overrides)].length;
+}
+
 /** Check a RunTask request against its (found, active) task definition and the subnets that exist. */
 export function checkRunTask(input: any, td: TaskDefinitionDoc, knownSubnets: Set<string>): CheckedRunTask {
   if (td.status !== "ACTIVE" && !String(input.taskDefinition).includes(":")) throw clientException("TaskDefinition is inactive");
@@ -73,6 +84,9 @@ export function checkRunTask(input: any, td: TaskDefinitionDoc, knownSubnets: Se
   if (tags.length > 50) throw invalidParameter("Tags can have at most 50 items.");
   for (const t of tags) if (t.key?.toLowerCase().startsWith("aws:")) throw invalidParameter("Tag keys with the prefix 'aws:' are reserved.");
   const overrides = input.overrides ?? {};
+  if (input.overrides !== undefined && overridesLength(input.overrides) > MAX_OVERRIDES_CHARACTERS) {
+    throw invalidParameter(`Container Overrides length must be at most ${MAX_OVERRIDES_CHARACTERS}`);
+  }
   for (const o of (overrides.containerOverrides ?? []) as ContainerOverride[]) {
     if (!td.containerDefinitions.some((c) => c.name === o.name)) throw invalidParameter(`Override for container named ${o.name} is not a container in the TaskDefinition.`);
   }
