@@ -5,6 +5,7 @@
 import { cloudFormationService } from "./cloudformation.ts";
 import { createEcsService } from "./ecs.ts";
 import { ServiceError } from "./errors.ts";
+import { refusal, type Protocol } from "./guard.ts";
 import { FaultTable, faultShapesResult, faultThrows, type Fault, type FaultRequest } from "./faults.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
@@ -204,6 +205,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     idleTimeout: 120,
     fetch(req) {
       const url = new URL(req.url);
+      const protocol = protocolOf(req, url);
+      const refused = refusal(req.headers, protocol, hasBody(req));
+      if (refused) return refuse(protocol, req, refused);
       if (url.pathname.startsWith("/_ivsctl/")) return handleInternal(req, url);
       if (isSsoRequest(req, url)) return getRoleCredentials(req, url);
       return handleAws(req, url);
@@ -233,6 +237,30 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       store.close();
     },
   };
+}
+
+/** Which wire protocol a request speaks (the same tests handleAws routes by); `/_ivsctl/*` and SSO are internal. */
+function protocolOf(req: Request, url: URL): Protocol {
+  if (url.pathname.startsWith("/_ivsctl/") || isSsoRequest(req, url)) return "internal";
+  if (req.headers.get("x-amz-target")) return "json";
+  if ((req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded") || url.searchParams.has("Action")) return "query";
+  return "rest-json";
+}
+
+function hasBody(req: Request): boolean {
+  return Number(req.headers.get("content-length") ?? 0) > 0 || req.headers.has("transfer-encoding");
+}
+
+/** 403 in the protocol's own error shape, as AWS answers a request it will not serve. */
+function refuse(protocol: Protocol, req: Request, why: string): Response {
+  const requestId = crypto.randomUUID();
+  if (protocol === "query") return queryError(new ServiceError("AccessDenied", why, 403), requestId);
+  const error = new ServiceError("AccessDeniedException", why, 403);
+  if (protocol === "json") {
+    const name = JSON_TARGETS[(req.headers.get("x-amz-target") ?? "").split(".")[0]!];
+    return json11Error(error, requestId, JSON_NAMESPACES[name ?? ""] ?? "com.amazonaws");
+  }
+  return restJsonError(error, requestId);
 }
 
 async function readJson(req: Request): Promise<Record<string, unknown>> {
