@@ -6,6 +6,7 @@ import { cloudFormationService } from "./cloudformation.ts";
 import { createEcsService } from "./ecs.ts";
 import { ServiceError } from "./errors.ts";
 import { refusal, type Protocol } from "./guard.ts";
+import { RateLimiter, rateLimitsEnabled } from "./rate-limits.ts";
 import { FaultTable, faultShapesResult, faultThrows, type Fault, type FaultRequest } from "./faults.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
@@ -34,6 +35,8 @@ export interface LocalServerOptions {
   env?: Record<string, string | undefined>;
   /** Port of the RTMPS ingest listener (default: port + 1; a free one when port is 0). */
   ingestPort?: number;
+  /** Enforce the IVS request-rate quotas (default: IVSCTL_LOCAL_RATE_LIMITS, on unless "off"). */
+  rateLimits?: boolean;
   /** Extra services (added by later capabilities) beyond IVS channels and CloudFormation. */
   services?: EmulatedService[];
 }
@@ -61,6 +64,7 @@ const REALTIME_RESOURCE = /:(stage|composition|encoder-configuration|storage-con
 
 export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
   const env = opts.env ?? process.env;
+  const limitRates = opts.rateLimits ?? rateLimitsEnabled(env.IVSCTL_LOCAL_RATE_LIMITS);
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
   // Every emulated service. Several files may serve one API (same name): their operations merge.
@@ -89,6 +93,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     return models.get(name);
   };
   const faults = new FaultTable();
+  const rateLimiter = limitRates ? new RateLimiter() : undefined;
   const requestCounts = new Map<string, number>();
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
@@ -105,6 +110,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       if (faultThrows(fault)) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     const handler = service.operations[operation];
+    rateLimiter?.admit(service.name, operation, region, Date.now());
     const model = modelFor(service.name);
     if (!handler) {
       if (model?.operations[operation]) throw new ServiceError("NotImplemented", `ivsctl local does not emulate ${service.name} ${operation} yet`, 501);
@@ -180,7 +186,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
 
   async function handleInternal(req: Request, url: URL): Promise<Response> {
     const route = url.pathname.slice("/_ivsctl/".length);
-    if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), ingest: world.ingestHost, pid: process.pid });
+    if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), rateLimits: limitRates, ingest: world.ingestHost, pid: process.pid });
     if (route === "faults" && req.method === "POST") {
       return Response.json({ faults: faults.add((await req.json()) as FaultRequest, Date.now()) });
     }
