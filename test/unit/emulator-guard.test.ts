@@ -10,7 +10,7 @@ import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 
 let server: LocalServer;
 beforeAll(async () => {
-  server = await startLocalServer({ port: 0, statePath: ":memory:" });
+  server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false }); // many ListChannels in a row
 });
 afterAll(() => server?.stop());
 
