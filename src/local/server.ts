@@ -53,6 +53,8 @@ export interface LocalServer {
 
 export type { Fault } from "./faults.ts";
 
+const REQUEST_LOG_SIZE = 20_000;
+
 const JSON_TARGETS: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: "ecs",
   secretsmanager: "secretsmanager",
@@ -95,6 +97,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const faults = new FaultTable();
   const rateLimiter = limitRates ? new RateLimiter() : undefined;
   const requestCounts = new Map<string, number>();
+  // Arrival times (epoch ms, sub-millisecond) of the last requests, so tests can check a client's pacing
+  // where it counts: at the server, retries included (GET /_ivsctl/requests/log?operation=ivs:PutMetadata).
+  const requestLog: { operation: string; at: number; resource?: string }[] = [];
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
@@ -102,6 +107,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   async function invoke(service: EmulatedService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
     const counted = `${service.name}:${operation}`;
     requestCounts.set(counted, (requestCounts.get(counted) ?? 0) + 1);
+    const resource = input.channelArn ?? input.stageArn ?? input.arn;
+    requestLog.push({ operation: counted, at: performance.timeOrigin + performance.now(), ...(typeof resource === "string" ? { resource } : {}) });
+    if (requestLog.length > REQUEST_LOG_SIZE) requestLog.splice(0, requestLog.length - REQUEST_LOG_SIZE);
     const fault = faults.take(service.name, operation, Date.now());
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
@@ -199,9 +207,14 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
+      requestLog.length = 0;
       return Response.json({});
     }
     if (route === "requests") return Response.json(Object.fromEntries(requestCounts));
+    if (route === "requests/log") {
+      const operation = url.searchParams.get("operation");
+      return Response.json({ requests: requestLog.filter((r) => !operation || r.operation === operation) });
+    }
     return new Response("not found", { status: 404 });
   }
 
