@@ -9,7 +9,8 @@
  * - a "simple" cross-origin request (no preflight) can only carry text/plain, form or multipart bodies:
  *   the JSON protocols accept only the content types AWS's SDKs send (application/json for REST-JSON,
  *   application/x-amz-json-1.0/1.1 for JSON 1.0/1.1). The query protocol keeps its form encoding and
- *   relies on the two checks above.
+ *   relies on the two checks above, as do the emulator's own /_ivsctl routes (scripts post JSON there
+ *   without a content type; a browser's cross-site POST always carries an Origin).
  * Non-browser clients (SDKs, the AWS CLI, curl) send no Origin and a loopback Host, and pass.
  */
 
