@@ -1,5 +1,7 @@
 /** The emulator's own rules (src/local/**), tested without the client's code. */
 import { describe, expect, test } from "bun:test";
+import { checkRunTask, MAX_OVERRIDES_CHARACTERS, overridesLength, type TaskDefinitionDoc } from "../../src/local/ecs-runtask.ts";
+import { ServiceError } from "../../src/local/errors.ts";
 import { FaultTable, faultMatches, faultShapesResult, faultThrows } from "../../src/local/faults.ts";
 import { bucketNameViolation } from "../../src/local/s3-bucket-name.ts";
 
@@ -58,5 +60,45 @@ describe("fault injection (src/local/faults.ts)", () => {
     expect(faultThrows({ code: "X", status: 500, failure: { reason: "RESOURCE:FARGATE" } })).toBe(false);
     expect(faultShapesResult({ code: "X", status: 500, task: { holdAt: "PENDING" } })).toBe(true);
     expect(faultThrows({ code: "ThrottlingException", status: 429 })).toBe(true);
+  });
+});
+
+describe("ECS RunTask checks (src/local/ecs-runtask.ts)", () => {
+  const td: TaskDefinitionDoc = {
+    taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/vp:1",
+    family: "vp",
+    revision: 1,
+    status: "ACTIVE",
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    containerDefinitions: [{ name: "vp", image: "img" }],
+  };
+  const subnets = new Set(["subnet-0a1b2c3d4e5f60001"]);
+  const input = (overrides?: unknown) => ({ taskDefinition: "vp", networkConfiguration: { awsvpcConfiguration: { subnets: [...subnets] } }, overrides });
+  const padded = (size: number) => {
+    const o = { containerOverrides: [{ name: "vp", environment: [{ name: "P", value: "" }] }] };
+    o.containerOverrides[0]!.environment[0]!.value = "é".repeat(size - JSON.stringify(o).length); // characters, not bytes
+    return o;
+  };
+
+  test("overrides: 8192 characters of JSON pass, 8193 are InvalidParameterException (400)", () => {
+    expect(overridesLength(padded(8192))).toBe(8192);
+    expect(checkRunTask(input(padded(8192)), td, subnets).count).toBe(1);
+    let error: ServiceError | undefined;
+    try {
+      checkRunTask(input(padded(8193)), td, subnets);
+    } catch (e) {
+      error = e as ServiceError;
+    }
+    expect([error?.code, error?.status, error?.message]).toEqual(["InvalidParameterException", 400, `Container Overrides length must be at most ${MAX_OVERRIDES_CHARACTERS}`]);
+  });
+
+  test("a valid request gives its count, subnets, tags and overrides", () => {
+    expect(checkRunTask({ ...input({ containerOverrides: [{ name: "vp" }] }), count: 2, tags: [{ key: "k", value: "v" }] }, td, subnets)).toEqual({
+      count: 2,
+      subnets: ["subnet-0a1b2c3d4e5f60001"],
+      tags: [{ key: "k", value: "v" }],
+      overrides: { containerOverrides: [{ name: "vp" }] },
+    });
   });
 });
