@@ -13,7 +13,7 @@ const BIN = BENCH_BIN;
 const env = BENCH_ENV;
 const emulator = () => startBenchEmulator();
 
-const call = (endpoint: string, op: string, body: unknown) => fetch(`${endpoint}/${op}`, { method: "POST", body: JSON.stringify(body) });
+const call = (endpoint: string, op: string, body: unknown) => fetch(`${endpoint}/${op}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 async function waitState(endpoint: string, channelArn: string, live: boolean, deadlineMs = 15_000): Promise<number> {
   const t0 = performance.now();

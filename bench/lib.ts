@@ -55,7 +55,7 @@ export const BENCH_ENV: Record<string, string> = {
 
 /** `ivsctl local` on a free port with in-memory state, for one benchmark. */
 export async function startBenchEmulator(extraEnv: Record<string, string> = {}): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const proc = Bun.spawn([BENCH_BIN, "local", "start", "--port", "0", "--state", ":memory:", "-o", "json"], { stdout: "pipe", stderr: "ignore", env: { ...BENCH_ENV, ...extraEnv } });
+  const proc = Bun.spawn([BENCH_BIN, "local", "start", "--port", "0", "--state", ":memory:", "-o", "json"], { stdout: "pipe", stderr: "ignore", env: { ...BENCH_ENV, IVSCTL_LOCAL_RATE_LIMITS: "off", ...extraEnv } }); // benchmarks measure ivsctl, not the quotas
   const reader = proc.stdout.getReader();
   let buf = "";
   while (!buf.includes("\n")) {

@@ -15,5 +15,5 @@ export default defineLeaf({
     const port = { min: 0, max: 65535 };
     return { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
   },
-  run: () => import("../../src/local/daemon.ts").then((m) => m.startLocal),
+  run: () => import("../../src/cli/local-daemon.ts").then((m) => m.startLocal),
 });

@@ -5,5 +5,5 @@ export default defineLeaf({
   meta: { name: "status", description: "Say whether the emulator answers, and where" },
   args: { ...globalArgs },
   options: noOptions,
-  run: () => import("../../src/local/daemon.ts").then((m) => m.localStatus),
+  run: () => import("../../src/cli/local-daemon.ts").then((m) => m.localStatus),
 });

@@ -5,5 +5,5 @@ export default defineLeaf({
   meta: { name: "stop", description: "Stop a detached emulator" },
   args: { ...globalArgs },
   options: noOptions,
-  run: () => import("../../src/local/daemon.ts").then((m) => m.stopLocal),
+  run: () => import("../../src/cli/local-daemon.ts").then((m) => m.stopLocal),
 });

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../cli/io.ts";
-import { ivsctlHome } from "../local/runtime.ts";
+import { ivsctlHome } from "../cli/home.ts";
 
 export interface FactCache {
   get<T>(key: string): T | undefined;

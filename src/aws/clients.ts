@@ -7,7 +7,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { checkRegionEnv } from "./region.ts";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
-import { readRuntime } from "../local/runtime.ts";
+import { readRuntime } from "../cli/home.ts";
 
 /** Where and as whom ivsctl talks to AWS, after flags, environment and local mode are applied. */
 export interface AwsSettings {

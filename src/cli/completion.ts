@@ -15,7 +15,7 @@ interface Node {
 export async function printCompletion(ctx: Context, shell: string): Promise<void> {
   if (!(SHELLS as readonly string[]).includes(shell)) throw usageError(`shell must be one of ${SHELLS.join(", ")} (got "${shell}")`);
   if (!ctx.program) throw usageError("completion needs the command map (run it through the ivsctl binary)");
-  ctx.out.raw(completionScript(shell as Shell, await commandTree(ctx.program.root)));
+  ctx.out.raw(completionScript(shell as Shell, await commandTree(ctx.program.root as AnyCommand)));
 }
 
 /** Walk the command map once; every shell's script is generated from this list. */

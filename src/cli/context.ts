@@ -1,5 +1,4 @@
 import type { ParsedArgs } from "./args.ts";
-import type { AnyCommand } from "./command.ts";
 import { usageError } from "./errors.ts";
 import type { Env, IO } from "./io.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -37,8 +36,9 @@ export interface Context {
   program?: Program;
 }
 
+/** The command map (src/cli/command.ts AnyCommand, kept opaque here: commands depend on the context, not back). */
 export interface Program {
-  root: AnyCommand;
+  root: object;
   version: string;
 }
 

@@ -8,21 +8,7 @@ import { CliError, toCliError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { IO } from "../cli/io.ts";
 import { Output } from "../cli/output.ts";
-import type { LocalServer } from "../local/server.ts";
-
-export interface DemoState {
-  ctx: Context;
-  server: LocalServer;
-  /** Values steps hand to later steps (ARNs, tokens). */
-  values: Record<string, string>;
-}
-
-export interface DemoStep {
-  title: string;
-  /** A reason to skip (e.g. ffmpeg missing), checked just before the step runs. */
-  skipIf?: (state: DemoState) => string | undefined | Promise<string | undefined>;
-  run: (state: DemoState) => Promise<void>;
-}
+import type { DemoStep, DemoState } from "./steps.ts";
 
 export interface DemoOptions {
   /** Show the emulator's secrets in the narrated output (never by default). */

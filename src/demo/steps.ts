@@ -5,7 +5,21 @@
  */
 import type { Context } from "../cli/context.ts";
 import { Output } from "../cli/output.ts";
-import type { DemoState, DemoStep } from "./demo.ts";
+import type { LocalServer } from "../local/server.ts";
+
+export interface DemoState {
+  ctx: Context;
+  server: LocalServer;
+  /** Values steps hand to later steps (ARNs, tokens). */
+  values: Record<string, string>;
+}
+
+export interface DemoStep {
+  title: string;
+  /** A reason to skip (e.g. ffmpeg missing), checked just before the step runs. */
+  skipIf?: (state: DemoState) => string | undefined | Promise<string | undefined>;
+  run: (state: DemoState) => Promise<void>;
+}
 
 /** Run fn with a context whose output is also recorded; returns the result documents. */
 async function capture(state: DemoState, fn: (ctx: Context) => Promise<unknown>): Promise<any[]> {

@@ -21,7 +21,7 @@ import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
 import { collect } from "../aws/paginate.ts";
 
-import { KEY_TAG } from "./tags.ts";
+import { KEY_TAG } from "./model.ts";
 
 export { KEY_TAG };
 

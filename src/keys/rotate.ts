@@ -24,33 +24,22 @@ import type { Context } from "../cli/context.ts";
 import { parseTags } from "../aws/tags.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
-import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
+import { isRoleKnown } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
 import { allPublicKeys, KEY_TAG, orphanKeys, orphanMinAge } from "./keys.ts";
 import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
 import { vpRestartHook } from "../vp/hooks.ts";
+import type { RotateOptions, StepReport } from "./model.ts";
+
+export type { RotateOptions, StepReport };
 
 /** Restarts the backend's VP tasks after the switch, so they sign with the new key; returns how many. */
 export type RestartVps = (ctx: Context) => Promise<number>;
 
 
-export interface RotateOptions {
-  graceMs: number;
-  /** Without a stack: where the new private key goes (created 0600, never overwritten). */
-  privateKeyFile?: string;
-  overrides: RoleOverrides;
-  /** --restart-vps / --no-restart-vps; default: restart when a stack names the backend. */
-  restartVps?: boolean;
-}
 
 export const PENDING_STAGE = "IVSCTL_PENDING";
 
-export interface StepReport {
-  step: number;
-  name: string;
-  status: "done" | "skipped" | "planned" | "failed" | "rolled back";
-  detail: string;
-}
 
 const STEP_NAMES = ["generate key pair", "import public key", "store private key", "record current key", "retire previous key", "restart virtual participants"];
 

@@ -23,13 +23,17 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArn } from "../contract/arn.ts";
+import { VP_ENV } from "../contract/vp-env.ts";
 import { STACK_KIND, type StackDoc } from "./cloudformation.ts";
+import { nextChange, refresh, type Status, type TaskDoc } from "./ecs-lifecycle.ts";
+import { checkRunTask, clientException, invalidParameter, type ContainerOverride, type TaskDefinitionDoc } from "./ecs-runtask.ts";
 import { ServiceError } from "./errors.ts";
 import { paginate } from "./ids.ts";
 import { SEED_KIND } from "./kinds.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
-import { VP_ENV } from "../contract/vp-env.ts";
+
+export type { TaskDefinitionDoc } from "./ecs-runtask.ts";
 
 export const ECS_KIND = {
   cluster: SEED_KIND.ecsCluster,
@@ -37,35 +41,10 @@ export const ECS_KIND = {
   task: "ecs:task",
 } as const;
 
-
-type Status = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPING" | "DEPROVISIONING" | "STOPPED";
-const START_ORDER: Status[] = ["PROVISIONING", "PENDING", "RUNNING"];
-
 interface ClusterDoc {
   clusterArn: string;
   clusterName: string;
   status: string;
-}
-
-interface ContainerDef {
-  name: string;
-  image: string;
-  cpu?: number;
-  memory?: number;
-  essential?: boolean;
-  environment?: { name: string; value: string }[];
-}
-
-export interface TaskDefinitionDoc {
-  taskDefinitionArn: string;
-  family: string;
-  revision: number;
-  status: string;
-  networkMode?: string;
-  requiresCompatibilities?: string[];
-  cpu?: string;
-  memory?: string;
-  containerDefinitions: ContainerDef[];
 }
 
 /** What the stage side of the emulator offers ECS: join with a token, leave. Errors mean "rejected". */
@@ -74,58 +53,8 @@ export interface StageLink {
   leave(store: Store, stageArn: string, participantId: string, now: Date): unknown;
 }
 
-interface Plan {
-  stepMs: number;
-  holdAt?: Status;
-  stopAt?: Status;
-  stopCode?: string;
-  stoppedReason?: string;
-  exitCode?: number;
-  /** Container exits this long after RUNNING. */
-  exitAfterMs?: number;
-}
-
-/** The stored task: the API's Task fields, plus our own (underscore) bookkeeping, never returned. */
-interface TaskDoc {
-  taskArn: string;
-  clusterArn: string;
-  taskDefinitionArn: string;
-  group: string;
-  launchType: string;
-  platformVersion: string;
-  platformFamily: string;
-  cpu?: string;
-  memory?: string;
-  availabilityZone: string;
-  connectivity: string;
-  desiredStatus: "RUNNING" | "STOPPED";
-  lastStatus: Status;
-  startedBy?: string;
-  tags: { key: string; value: string }[];
-  overrides: Record<string, unknown>;
-  attachments: unknown[];
-  containers: { containerArn: string; taskArn: string; name: string; image: string; lastStatus: string; exitCode?: number; reason?: string; cpu?: string; memory?: string; networkInterfaces: unknown[] }[];
-  createdAt: number;
-  pullStartedAt?: number;
-  pullStoppedAt?: number;
-  startedAt?: number;
-  connectivityAt?: number;
-  stoppingAt?: number;
-  stoppedAt?: number;
-  executionStoppedAt?: number;
-  stopCode?: string;
-  stoppedReason?: string;
-  version: number;
-  _plan: Plan;
-  /** Epoch ms when the container stopped (exit or stop request), with why. */
-  _stop?: { at: number; stopCode: string; reason: string; exitCode?: number; containerReason?: string };
-  _vp?: { stageArn: string; token: string; participantId?: string; userId?: string; attributes?: Record<string, string>; joined?: boolean; left?: boolean };
-}
-
-const invalid = (m: string) => new ServiceError("InvalidParameterException", m, 400);
-const clientError = (m: string) => new ServiceError("ClientException", m, 400);
-const SUBNET_ID = /^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
-const SG_ID = /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
+const invalid = invalidParameter;
+const clientError = clientException;
 const STATUSES = new Set<Status>(["PROVISIONING", "PENDING", "RUNNING"]);
 
 function parseDurationMs(v: string | undefined): number | undefined {
@@ -174,76 +103,34 @@ interface InjectedFault {
 export function createEcsService(opts: EcsOptions = {}): EmulatedService {
   const stepMs = () => opts.stepMs ?? (Number(process.env.IVSCTL_LOCAL_ECS_STEP_MS) >= 0 && process.env.IVSCTL_LOCAL_ECS_STEP_MS ? Number(process.env.IVSCTL_LOCAL_ECS_STEP_MS) : 300);
 
-  /** Bring a task's status up to `now`, with its side effects; persists when something changed. */
-  function refresh(store: Store, task: TaskDoc, now: number): TaskDoc {
-    const before = JSON.stringify(task);
-    const p = task._plan;
-    const runningAt = task.createdAt + 2 * p.stepMs;
-    // Planned stops: a failure at some start status, or the container exiting after RUNNING.
-    if (!task._stop && p.stopAt && !p.holdAt) {
-      const at = task.createdAt + START_ORDER.indexOf(p.stopAt) * p.stepMs;
-      if (now >= at) {
-        const code = p.stopCode ?? (p.stopAt === "RUNNING" ? "EssentialContainerExited" : "TaskFailedToStart");
-        task._stop = { at, stopCode: code, reason: p.stoppedReason ?? (code === "EssentialContainerExited" ? "Essential container in task exited" : "Task failed to start"), exitCode: p.exitCode };
-      }
-    }
-    if (!task._stop && p.exitAfterMs !== undefined && !p.holdAt && now >= runningAt + p.exitAfterMs) {
-      task._stop = { at: runningAt + p.exitAfterMs, stopCode: "EssentialContainerExited", reason: "Essential container in task exited", exitCode: p.exitCode ?? 1 };
-    }
-    const capIndex = p.holdAt ? START_ORDER.indexOf(p.holdAt) : 2;
-    const started = (t: number): Status => {
-      const idx = p.stepMs <= 0 ? 2 : Math.floor((t - task.createdAt) / p.stepMs);
-      return START_ORDER[Math.max(0, Math.min(idx, 2, capIndex))]!;
-    };
-    // Join when RUNNING is reached (before any stop that happens later).
-    const runningReachedAt = capIndex < 2 ? Infinity : runningAt;
-    const reachedRunning = runningReachedAt <= (task._stop ? Math.min(now, task._stop.at) : now);
-    if (reachedRunning) {
-      task.startedAt ??= Math.round(runningAt) / 1000;
-      task.connectivityAt ??= Math.round(task.createdAt + p.stepMs) / 1000;
-      task.pullStartedAt ??= Math.round(task.createdAt + p.stepMs) / 1000;
-      task.pullStoppedAt ??= Math.round(runningAt) / 1000;
-      if (task._vp && !task._vp.joined && opts.stage) {
+  /**
+   * Bring a stored task up to `now` (the pure `refresh` of ecs-lifecycle.ts), carrying out what it
+   * asks of the stage, and persist it when something changed.
+   */
+  function advance(store: Store, stored: TaskDoc, now: number): TaskDoc {
+    let next = refresh(stored, now);
+    if (next.join) {
+      const vp = next.task._vp!;
+      if (!opts.stage) vp.joined = false;
+      else {
         try {
-          opts.stage.join(store, task._vp.stageArn, { participantId: task._vp.participantId, userId: task._vp.userId, attributes: task._vp.attributes, token: task._vp.token }, new Date(runningAt));
-          task._vp.joined = true;
+          opts.stage.join(store, vp.stageArn, { participantId: vp.participantId, userId: vp.userId, attributes: vp.attributes, token: vp.token }, new Date(next.join.at));
+          vp.joined = true;
         } catch (e) {
-          // The VP container cannot join: it logs and exits, as the sample's does.
-          task._vp.joined = false;
-          task._vp.left = true;
-          task._stop ??= { at: runningAt, stopCode: "EssentialContainerExited", reason: "Essential container in task exited", exitCode: 1, containerReason: `stage rejected the participant token: ${(e as Error).message}` };
+          vp.rejected = (e as Error).message;
         }
       }
+      next = refresh(next.task, now);
     }
-    let status: Status;
-    if (task._stop && now >= task._stop.at) {
-      const since = now - task._stop.at;
-      status = since < p.stepMs ? "STOPPING" : since < 2 * p.stepMs ? "DEPROVISIONING" : "STOPPED";
-      task.desiredStatus = "STOPPED";
-      task.stopCode = task._stop.stopCode;
-      task.stoppedReason = task._stop.reason;
-      task.stoppingAt ??= Math.round(task._stop.at) / 1000;
-      task.executionStoppedAt ??= Math.round(task._stop.at) / 1000;
-      if (status === "STOPPED") task.stoppedAt ??= Math.round(task._stop.at + 2 * p.stepMs) / 1000;
-      for (const c of task.containers) {
-        c.lastStatus = "STOPPED";
-        if (task.startedAt !== undefined) c.exitCode ??= task._stop.exitCode ?? (task._stop.stopCode === "UserInitiated" ? 143 : 0);
-        if (task._stop.containerReason) c.reason ??= task._stop.containerReason;
+    if (next.leave && opts.stage) {
+      try {
+        opts.stage.leave(store, next.leave.stageArn, next.leave.participantId, new Date(next.leave.at));
+      } catch {
+        // already gone from the stage
       }
-      if (task._vp?.joined && !task._vp.left && opts.stage && task._vp.participantId) {
-        task._vp.left = true;
-        try {
-          opts.stage.leave(store, task._vp.stageArn, task._vp.participantId, new Date(task._stop.at));
-        } catch {
-          // already gone from the stage
-        }
-      }
-    } else {
-      status = started(now);
-      for (const c of task.containers) c.lastStatus = status === "RUNNING" ? "RUNNING" : "PENDING";
     }
-    task.lastStatus = status;
-    if (JSON.stringify(task) !== before) {
+    const task = next.task;
+    if (JSON.stringify(task) !== JSON.stringify(stored)) {
       task.version += 1;
       store.put(ECS_KIND.task, task.taskArn, task);
     }
@@ -256,7 +143,7 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
       try {
         const task = store.get<TaskDoc>(ECS_KIND.task, taskArn);
         if (!task) return;
-        const updated = refresh(store, task, Date.now());
+        const updated = advance(store, task, Date.now());
         const next = nextChange(updated);
         if (next !== undefined) schedule(store, taskArn, next);
       } catch {
@@ -266,16 +153,9 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     (t as { unref?: () => void }).unref?.();
   }
 
-  function nextChange(task: TaskDoc): number | undefined {
-    if (task.lastStatus === "STOPPED") return undefined;
-    if (task.lastStatus === "RUNNING" && !task._stop && task._plan.exitAfterMs === undefined) return undefined;
-    if (task._plan.holdAt && task.lastStatus === task._plan.holdAt && !task._stop) return undefined;
-    return Math.max(1, task._plan.stepMs / 2);
-  }
-
   function load(ctx: RequestContext, arn: string): TaskDoc | undefined {
     const t = ctx.store.get<TaskDoc>(ECS_KIND.task, arn);
-    return t ? refresh(ctx.store, t, ctx.now().getTime()) : undefined;
+    return t ? advance(ctx.store, t, ctx.now().getTime()) : undefined;
   }
 
   /** A task ARN, or a task id within the given cluster. */
@@ -296,36 +176,7 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     const cluster = findCluster(ctx, input.cluster);
     const td = findTaskDefinition(ctx.store, input.taskDefinition);
     if (!td) throw clientError("TaskDefinition not found.");
-    if (td.status !== "ACTIVE" && !input.taskDefinition.includes(":")) throw clientError("TaskDefinition is inactive");
-    const launchType = input.launchType ?? (input.capacityProviderStrategy ? "FARGATE" : "FARGATE");
-    if (input.launchType && input.capacityProviderStrategy) throw invalid("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
-    if (launchType !== "FARGATE") throw invalid(`ivsctl local runs FARGATE tasks only (got launchType ${launchType}).`);
-    if (td.requiresCompatibilities && !td.requiresCompatibilities.includes("FARGATE")) throw invalid("Task definition does not support launch_type FARGATE.");
-    const count = input.count ?? 1;
-    if (count < 1 || count > 10) throw invalid("count must be between 1 and 10.");
-    const net = input.networkConfiguration?.awsvpcConfiguration;
-    if ((td.networkMode ?? "awsvpc") === "awsvpc" && !net) throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-    const subnets: string[] = net?.subnets ?? [];
-    if (net && subnets.length === 0) throw invalid("subnets can not be empty.");
-    if (subnets.length > 16) throw invalid("subnets can have at most 16 items.");
-    const known = knownSubnets(ctx.store);
-    for (const s of subnets) {
-      if (!SUBNET_ID.test(s)) throw invalid(`Error retrieving subnet information for [${s}]: The subnet ID '${s}' is malformed`);
-      if (!known.has(s)) throw invalid(`Error retrieving subnet information for [${s}]: The subnet ID '${s}' does not exist`);
-    }
-    for (const g of (net?.securityGroups ?? []) as string[]) {
-      if (!SG_ID.test(g)) throw invalid(`Error retrieving security group information for [${g}]: The security group '${g}' is malformed`);
-    }
-    if (input.startedBy !== undefined && !/^[a-zA-Z0-9_/-]{1,128}$/.test(input.startedBy)) {
-      throw invalid("startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens, forward slashes and underscores.");
-    }
-    const tags: { key: string; value: string }[] = input.tags ?? [];
-    if (tags.length > 50) throw invalid("Tags can have at most 50 items.");
-    for (const t of tags) if (t.key?.toLowerCase().startsWith("aws:")) throw invalid("Tag keys with the prefix 'aws:' are reserved.");
-    const overrides = input.overrides ?? {};
-    for (const o of (overrides.containerOverrides ?? []) as { name?: string }[]) {
-      if (!td.containerDefinitions.some((c) => c.name === o.name)) throw invalid(`Override for container named ${o.name} is not a container in the TaskDefinition.`);
-    }
+    const { count, subnets, tags, overrides } = checkRunTask(input, td, knownSubnets(ctx.store));
     if (ctx.fault?.failure) {
       const f = ctx.fault.failure;
       return { tasks: [], failures: [{ arn: f.arn ?? cluster.clusterArn, reason: f.reason, detail: f.detail }] };
@@ -342,7 +193,7 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
       const taskArn = `arn:aws:ecs:${region}:${account}:task/${cluster.clusterName}/${id}`;
       const env = new Map<string, string>();
       const containers = td.containerDefinitions.map((c) => {
-        const o = (overrides.containerOverrides ?? []).find((x: { name?: string }) => x.name === c.name) as { environment?: { name: string; value: string }[] } | undefined;
+        const o = (overrides.containerOverrides ?? []).find((x: ContainerOverride) => x.name === c.name);
         if (c.essential !== false) {
           for (const kv of [...(c.environment ?? []), ...(o?.environment ?? [])]) env.set(kv.name, kv.value);
         }
@@ -374,8 +225,8 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
         launchType: "FARGATE",
         platformVersion: !input.platformVersion || input.platformVersion === "LATEST" ? "1.4.0" : input.platformVersion,
         platformFamily: "Linux",
-        cpu: (overrides.cpu as string | undefined) ?? td.cpu,
-        memory: (overrides.memory as string | undefined) ?? td.memory,
+        cpu: overrides.cpu ?? td.cpu,
+        memory: overrides.memory ?? td.memory,
         availabilityZone: `${region}${"abc"[i % 3]}`,
         connectivity: "CONNECTED",
         desiredStatus: "RUNNING",
@@ -427,9 +278,11 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     if (!task || task.clusterArn !== cluster.clusterArn) throw invalid("The referenced task was not found.");
     if (!task._stop) {
       const at = ctx.now().getTime();
-      task._stop = { at, stopCode: "UserInitiated", reason: input.reason ?? "Task stopped by user" };
-      refresh(ctx.store, task, at);
+      const stopping: TaskDoc = { ...task, _stop: { at, stopCode: "UserInitiated", reason: input.reason ?? "Task stopped by user" } };
+      ctx.store.put(ECS_KIND.task, arn, stopping);
+      const stopped = advance(ctx.store, stopping, at);
       schedule(ctx.store, arn, task._plan.stepMs);
+      return { task: apiView(stopped, false) };
     }
     return { task: apiView(task, false) };
   }
@@ -441,7 +294,7 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     const tasks = ctx.store
       .list<TaskDoc>(ECS_KIND.task)
       .filter((t) => t.clusterArn === cluster.clusterArn)
-      .map((t) => refresh(ctx.store, t, nowMs))
+      .map((t) => advance(ctx.store, t, nowMs))
       .filter((t) => {
         if (input.startedBy !== undefined && t.startedBy !== input.startedBy) return false;
         if (input.family !== undefined && t.group !== `family:${input.family}` && !t.taskDefinitionArn.includes(`:task-definition/${input.family}:`)) return false;
@@ -505,5 +358,3 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     },
   };
 }
-
-/** The emulator's ECS, without a stage link (server.ts builds the linked one). */

@@ -4,10 +4,10 @@
  * whose name contains "create-failed" settles to CREATE_FAILED instead, standing for a bucket
  * that is missing, in another region, or not writable by IVS (AWS gives no reason either).
  */
-import { s3BucketNameProblem } from "../channel/recording-options.ts";
 import { conflict, notFound, validation } from "./errors.ts";
 import { KIND, type ChannelDoc } from "./ivs.ts";
 import { arnFor, paginate, randomId } from "./ids.ts";
+import { bucketNameViolation } from "./s3-bucket-name.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 
 export const CREATE_FAILED_MARKER = "create-failed";
@@ -39,8 +39,8 @@ function getConfig(ctx: RequestContext, arn: string): RecordingConfigurationDoc 
 function create(input: any, ctx: RequestContext) {
   const bucketName: string = input.destinationConfiguration?.s3?.bucketName ?? "";
   if (!input.destinationConfiguration?.s3) throw validation("destinationConfiguration.s3 is required");
-  const problem = s3BucketNameProblem(bucketName);
-  if (problem) throw validation(`Invalid S3 bucket name "${bucketName}": it ${problem}`);
+  const violation = bucketNameViolation(bucketName);
+  if (violation) throw validation(`Invalid S3 bucket name "${bucketName}": ${violation}`);
   const thumb = input.thumbnailConfiguration ?? {};
   const mode = thumb.recordingMode ?? "INTERVAL";
   if (mode === "DISABLED" && thumb.targetIntervalSeconds !== undefined) {

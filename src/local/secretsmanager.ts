@@ -1,4 +1,10 @@
-/** AWS Secrets Manager in the emulator: secrets with versions and the AWSCURRENT/AWSPREVIOUS stages. */
+/**
+ * AWS Secrets Manager in the emulator: secrets with versions and staging labels. As the API reference
+ * says (PutSecretValue, UpdateSecretVersionStage): each label is on one version at a time; whenever
+ * AWSCURRENT moves, AWSPREVIOUS moves onto the version AWSCURRENT was removed from; a version left with
+ * no label is "deprecated" (listed by ListSecretVersionIds with IncludeDeprecated). Secrets Manager
+ * "keeps 100 of the most recent versions, but it keeps all secret versions created in the last 24 hours".
+ */
 import { ServiceError } from "./errors.ts";
 import { LOCAL_ACCOUNT, paginate, randomId } from "./ids.ts";
 import { SEED_KIND } from "./kinds.ts";
@@ -36,6 +42,34 @@ export function findSecret(ctx: RequestContext, id: string, { includeDeleted = f
   return s;
 }
 
+const MAX_VERSIONS_KEPT = 100;
+const KEEP_RECENT_MS = 24 * 3600_000;
+
+/**
+ * Attach `label` to `target`, taking it from the version that holds it; when that label is
+ * AWSCURRENT, AWSPREVIOUS moves onto the version it was taken from.
+ */
+function attachLabel(secret: SecretDoc, label: string, target: SecretVersion): void {
+  const holder = secret.versions.find((v) => v !== target && v.VersionStages.includes(label));
+  if (holder) {
+    holder.VersionStages = holder.VersionStages.filter((s) => s !== label);
+    if (label === "AWSCURRENT") {
+      for (const v of secret.versions) v.VersionStages = v.VersionStages.filter((s) => s !== "AWSPREVIOUS");
+      holder.VersionStages.push("AWSPREVIOUS");
+    }
+  }
+  if (!target.VersionStages.includes(label)) target.VersionStages.push(label);
+}
+
+/** Drop the oldest deprecated versions beyond 100, never one created in the last 24 hours. */
+function pruneVersions(secret: SecretDoc, now: Date): void {
+  while (secret.versions.length > MAX_VERSIONS_KEPT) {
+    const old = secret.versions.find((v) => v.VersionStages.length === 0 && now.getTime() - Date.parse(v.CreatedDate) > KEEP_RECENT_MS);
+    if (!old) return;
+    secret.versions = secret.versions.filter((v) => v !== old);
+  }
+}
+
 function addVersion(ctx: RequestContext, secret: SecretDoc, input: { SecretString?: string; SecretBinary?: string; ClientRequestToken?: string; VersionStages?: string[] }): SecretVersion {
   if (input.SecretString === undefined && input.SecretBinary === undefined) {
     throw new ServiceError("InvalidRequestException", "You must provide either SecretString or SecretBinary.", 400);
@@ -51,19 +85,16 @@ function addVersion(ctx: RequestContext, secret: SecretDoc, input: { SecretStrin
   // As AWS: a secret's first version is always AWSCURRENT, whatever labels were asked for.
   const asked: string[] = input.VersionStages ?? ["AWSCURRENT"];
   const stages = secret.versions.length === 0 && !asked.includes("AWSCURRENT") ? [...asked, "AWSCURRENT"] : asked;
-  for (const v of secret.versions) {
-    if (stages.includes("AWSCURRENT") && v.VersionStages.includes("AWSCURRENT")) v.VersionStages = ["AWSPREVIOUS"];
-    else if (stages.includes("AWSCURRENT")) v.VersionStages = v.VersionStages.filter((s) => s !== "AWSPREVIOUS");
-    v.VersionStages = v.VersionStages.filter((s) => !stages.includes(s) || s === "AWSPREVIOUS");
-  }
   const version: SecretVersion = {
     VersionId: input.ClientRequestToken ?? crypto.randomUUID(),
     SecretString: input.SecretString,
     SecretBinary: input.SecretBinary,
-    VersionStages: stages,
+    VersionStages: [],
     CreatedDate: ctx.now().toISOString(),
   };
-  secret.versions = [...secret.versions.filter((v) => v.VersionStages.length > 0), version];
+  secret.versions = [...secret.versions, version];
+  for (const label of stages) attachLabel(secret, label, version);
+  pruneVersions(secret, ctx.now());
   secret.LastChangedDate = version.CreatedDate;
   return version;
 }
@@ -109,7 +140,8 @@ function describe(secret: SecretDoc) {
     LastChangedDate: epoch(secret.LastChangedDate),
     DeletedDate: epoch(secret.DeletedDate),
     Tags: secret.Tags,
-    VersionIdsToStages: Object.fromEntries(secret.versions.map((v) => [v.VersionId, v.VersionStages])),
+    // Only versions with a label: the others are deprecated (DescribeSecret API reference).
+    VersionIdsToStages: Object.fromEntries(secret.versions.filter((v) => v.VersionStages.length > 0).map((v) => [v.VersionId, v.VersionStages])),
   };
 }
 
@@ -124,19 +156,12 @@ function updateSecretVersionStage(input: any, ctx: RequestContext) {
   if (input.MoveToVersionId && holder && holder.VersionId !== input.MoveToVersionId && !input.RemoveFromVersionId) {
     throw new ServiceError("InvalidParameterException", `The staging label ${input.VersionStage} is currently attached to version ${holder.VersionId}; specify it as RemoveFromVersionId.`, 400);
   }
-  for (const v of secret.versions) {
-    if (v.VersionId === input.RemoveFromVersionId) v.VersionStages = v.VersionStages.filter((s) => s !== input.VersionStage);
-  }
   if (input.MoveToVersionId) {
     const target = secret.versions.find((v) => v.VersionId === input.MoveToVersionId);
     if (!target) throw new ServiceError("ResourceNotFoundException", "Secrets Manager can't find the specified version.", 400);
-    if (input.VersionStage === "AWSCURRENT") {
-      for (const v of secret.versions) {
-        if (v.VersionStages.includes("AWSCURRENT") && v !== target) v.VersionStages = [...v.VersionStages.filter((s) => s !== "AWSCURRENT" && s !== "AWSPREVIOUS"), "AWSPREVIOUS"];
-        else if (v !== target) v.VersionStages = v.VersionStages.filter((s) => s !== "AWSPREVIOUS");
-      }
-    }
-    if (!target.VersionStages.includes(input.VersionStage)) target.VersionStages.push(input.VersionStage);
+    attachLabel(secret, input.VersionStage, target);
+  } else if (input.RemoveFromVersionId && holder) {
+    holder.VersionStages = holder.VersionStages.filter((s) => s !== input.VersionStage);
   }
   ctx.store.put(KIND, secret.ARN, secret);
   return { ARN: secret.ARN, Name: secret.Name };
@@ -151,6 +176,17 @@ export const secretsManagerService: EmulatedService = {
     GetSecretValue: getSecretValue,
     DescribeSecret: (input, ctx) => describe(findSecret(ctx, input.SecretId)),
     UpdateSecretVersionStage: updateSecretVersionStage,
+    ListSecretVersionIds: (input, ctx) => {
+      const secret = findSecret(ctx, input.SecretId);
+      const versions = secret.versions.filter((v) => input.IncludeDeprecated || v.VersionStages.length > 0);
+      const { page, nextToken } = paginate(versions, input.NextToken, input.MaxResults);
+      return {
+        ARN: secret.ARN,
+        Name: secret.Name,
+        Versions: page.map((v) => ({ VersionId: v.VersionId, VersionStages: v.VersionStages, CreatedDate: epoch(v.CreatedDate) })),
+        NextToken: nextToken,
+      };
+    },
     ListSecrets: (input, ctx) => {
       const all = ctx.store.list<SecretDoc>(KIND).filter((s) => !s.DeletedDate || input.IncludePlannedDeletion);
       const { page, nextToken } = paginate(all, input.NextToken, input.MaxResults);

@@ -5,6 +5,9 @@
 import { cloudFormationService } from "./cloudformation.ts";
 import { createEcsService } from "./ecs.ts";
 import { ServiceError } from "./errors.ts";
+import { refusal, type Protocol } from "./guard.ts";
+import { RateLimiter, rateLimitsEnabled } from "./rate-limits.ts";
+import { FaultTable, faultShapesResult, faultThrows, type Fault, type FaultRequest } from "./faults.ts";
 import { LOCAL_ACCOUNT } from "./ids.ts";
 import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
@@ -35,6 +38,8 @@ export interface LocalServerOptions {
   env?: Record<string, string | undefined>;
   /** Port of the RTMPS ingest listener (default: port + 1; a free one when port is 0). */
   ingestPort?: number;
+  /** Enforce the IVS request-rate quotas (default: IVSCTL_LOCAL_RATE_LIMITS, on unless "off"). */
+  rateLimits?: boolean;
   /** Extra services (added by later capabilities) beyond IVS channels and CloudFormation. */
   services?: EmulatedService[];
 }
@@ -49,22 +54,9 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-/** An injected failure: matching requests get this error (or a hang) until it is used up or expires. */
-export interface Fault {
-  service?: string;
-  operation?: string;
-  code: string;
-  status: number;
-  message?: string;
-  remaining?: number;
-  untilMs?: number;
-  /** Delay before answering, to simulate a server that stops answering. */
-  delayMs?: number;
-  /** ECS RunTask: answer `failures: [{reason, detail}]` instead of an error (see src/local/ecs.ts). */
-  failure?: { reason: string; detail?: string; arn?: string };
-  /** ECS RunTask: how the started tasks behave (hold at a status, or stop when reaching one; see src/local/ecs.ts). */
-  task?: { holdAt?: string; stopAt?: string; stopCode?: string; stoppedReason?: string; exitCode?: number };
-}
+export type { Fault } from "./faults.ts";
+
+const REQUEST_LOG_SIZE = 20_000;
 
 const JSON_TARGETS: Record<string, string> = {
   AmazonEC2ContainerServiceV20141113: "ecs",
@@ -78,6 +70,7 @@ const REALTIME_RESOURCE = /:(stage|composition|encoder-configuration|storage-con
 
 export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
   const env = opts.env ?? process.env;
+  const limitRates = opts.rateLimits ?? rateLimitsEnabled(env.IVSCTL_LOCAL_RATE_LIMITS);
   const store = new Store(opts.statePath);
   const services = new Map<string, EmulatedService>();
   // Every emulated service. Several files may serve one API (same name): their operations merge.
@@ -106,8 +99,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (!models.has(name)) models.set(name, loadModel(dataDir, name));
     return models.get(name);
   };
-  const faults: Fault[] = [];
+  const faults = new FaultTable();
+  const rateLimiter = limitRates ? new RateLimiter() : undefined;
   const requestCounts = new Map<string, number>();
+  // Arrival times (epoch ms, sub-millisecond) of the last requests, so tests can check a client's pacing
+  // where it counts: at the server, retries included (GET /_ivsctl/requests/log?operation=ivs:PutMetadata).
+  const requestLog: { operation: string; at: number; resource?: string }[] = [];
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
@@ -125,25 +122,21 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     },
   });
 
-  const takeFault = (service: string, operation: string): Fault | undefined => {
-    const t = Date.now();
-    for (let i = faults.length - 1; i >= 0; i--) if (faults[i]!.untilMs !== undefined && faults[i]!.untilMs! < t) faults.splice(i, 1);
-    const f = faults.find((x) => (!x.service || x.service === service) && (!x.operation || x.operation === operation));
-    if (f && f.remaining !== undefined && --f.remaining <= 0) faults.splice(faults.indexOf(f), 1);
-    return f;
-  };
-
   async function invoke(service: EmulatedService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
     const counted = `${service.name}:${operation}`;
     requestCounts.set(counted, (requestCounts.get(counted) ?? 0) + 1);
-    const fault = takeFault(service.name, operation);
+    const resource = input.channelArn ?? input.stageArn ?? input.arn;
+    requestLog.push({ operation: counted, at: performance.timeOrigin + performance.now(), ...(typeof resource === "string" ? { resource } : {}) });
+    if (requestLog.length > REQUEST_LOG_SIZE) requestLog.splice(0, requestLog.length - REQUEST_LOG_SIZE);
+    const fault = faults.take(service.name, operation, Date.now());
     if (fault) {
       if (fault.delayMs) await Bun.sleep(fault.delayMs);
       // Faults that shape a result (ECS failures[], task behaviour) are handed to the operation instead.
       // A fault with only a delay (or code "Delay") then answers normally: a slow server.
-      if (fault.code && fault.code !== "Delay" && !fault.failure && !fault.task) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
+      if (faultThrows(fault)) throw new ServiceError(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     const handler = service.operations[operation];
+    rateLimiter?.admit(service.name, operation, region, Date.now());
     const model = modelFor(service.name);
     if (!handler) {
       if (model?.operations[operation]) throw new ServiceError("NotImplemented", `ivsctl local does not emulate ${service.name} ${operation} yet`, 501);
@@ -153,7 +146,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       const problems = validateInput(service.name, model, operation, input);
       if (problems.length) throw new ServiceError(service.protocol === "query" ? "ValidationError" : "ValidationException", formatValidation(problems), 400);
     }
-    const ctx: RequestContext & { fault?: Fault } = { store, region, account: LOCAL_ACCOUNT, now, world, fault: fault?.failure || fault?.task ? fault : undefined };
+    const ctx: RequestContext & { fault?: Fault } = { store, region, account: LOCAL_ACCOUNT, now, world, fault: fault && faultShapesResult(fault) ? fault : undefined };
     return handler(input, ctx);
   }
 
@@ -219,26 +212,29 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
 
   async function handleInternal(req: Request, url: URL): Promise<Response> {
     const route = url.pathname.slice("/_ivsctl/".length);
-    if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), ingest: world.ingestHost, pid: process.pid });
+    if (route === "health") return Response.json({ ok: true, account: LOCAL_ACCOUNT, validating: Boolean(dataDir), rateLimits: limitRates, ingest: world.ingestHost, pid: process.pid });
     if (route === "faults" && req.method === "POST") {
-      const f = (await req.json()) as Fault & { durationMs?: number };
-      faults.push({ ...f, status: f.status ?? 500, untilMs: f.durationMs ? Date.now() + f.durationMs : f.untilMs });
-      return Response.json({ faults: faults.length });
+      return Response.json({ faults: faults.add((await req.json()) as FaultRequest, Date.now()) });
     }
     if (route === "faults" && req.method === "DELETE") {
-      faults.length = 0;
+      faults.clear();
       return Response.json({ faults: 0 });
     }
-    if (route === "faults") return Response.json({ faults });
+    if (route === "faults") return Response.json({ faults: faults.list() });
     if (route === "metadata") return metadataInspection(store, url);
     const sampleRecords = vpSample.inspect(route, req);
     if (sampleRecords) return sampleRecords;
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
+      requestLog.length = 0;
       return Response.json({});
     }
     if (route === "requests") return Response.json(Object.fromEntries(requestCounts));
+    if (route === "requests/log") {
+      const operation = url.searchParams.get("operation");
+      return Response.json({ requests: requestLog.filter((r) => !operation || r.operation === operation) });
+    }
     return new Response("not found", { status: 404 });
   }
 
@@ -248,6 +244,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     idleTimeout: 120,
     fetch(req) {
       const url = new URL(req.url);
+      const protocol = protocolOf(req, url);
+      const refused = refusal(req.headers, protocol, hasBody(req));
+      if (refused) return refuse(protocol, req, refused);
       if (url.pathname.startsWith("/_ivsctl/")) return handleInternal(req, url);
       if (isSsoRequest(req, url)) return getRoleCredentials(req, url);
       return vpSample.handle(req, url) ?? handleAws(req, url);
@@ -280,6 +279,32 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       store.close();
     },
   };
+}
+
+/** Which wire protocol a request speaks (the same tests handleAws routes by); `/_ivsctl/*` and SSO are internal. */
+function protocolOf(req: Request, url: URL): Protocol {
+  // Lambda function URLs and API Gateway routes (the VP sample's) take any body type, as AWS does:
+  // SigV4 guards the function URLs; Host and Origin are still checked.
+  if (url.pathname.startsWith("/_ivsctl/") || isSsoRequest(req, url) || /^\/(lambda-url|execute-api)\//.test(url.pathname)) return "internal";
+  if (req.headers.get("x-amz-target")) return "json";
+  if ((req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded") || url.searchParams.has("Action")) return "query";
+  return "rest-json";
+}
+
+function hasBody(req: Request): boolean {
+  return Number(req.headers.get("content-length") ?? 0) > 0 || req.headers.has("transfer-encoding");
+}
+
+/** 403 in the protocol's own error shape, as AWS answers a request it will not serve. */
+function refuse(protocol: Protocol, req: Request, why: string): Response {
+  const requestId = crypto.randomUUID();
+  if (protocol === "query") return queryError(new ServiceError("AccessDenied", why, 403), requestId);
+  const error = new ServiceError("AccessDeniedException", why, 403);
+  if (protocol === "json") {
+    const name = JSON_TARGETS[(req.headers.get("x-amz-target") ?? "").split(".")[0]!];
+    return json11Error(error, requestId, JSON_NAMESPACES[name ?? ""] ?? "com.amazonaws");
+  }
+  return restJsonError(error, requestId);
 }
 
 async function readJson(req: Request): Promise<Record<string, unknown>> {

@@ -1,4 +1,31 @@
 import { Database } from "bun:sqlite";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** SQLite's side files next to the database: the write-ahead log, its index, a rollback journal. */
+const SIDE_FILES = ["-wal", "-shm", "-journal"];
+
+/**
+ * The state holds private keys and stream keys: the file and its side files are 0600, and a
+ * directory made for it is 0700 (issue 12, Security 3). SQLite creates -wal/-shm with the database
+ * file's mode, so the file is made 0600 before SQLite opens it, whatever the umask. An existing
+ * directory is left as it is: a state path may be in a shared one such as /tmp.
+ */
+function securePrivateFile(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
+  closeSync(openSync(path, "a", 0o600));
+  tightenModes(path);
+}
+
+function tightenModes(path: string): void {
+  for (const f of [path, ...SIDE_FILES.map((s) => path + s)]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+const isFile = (path: string) => path !== ":memory:" && path !== "" && !path.startsWith("file:");
 
 /**
  * The emulator's state: JSON documents by kind and id in one SQLite file, so separate ivsctl
@@ -8,8 +35,10 @@ export class Store {
   private readonly db: Database;
 
   constructor(path: string) {
+    if (isFile(path)) securePrivateFile(path);
     this.db = new Database(path, { create: true });
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+    if (isFile(path)) tightenModes(path);
     this.db.exec(
       "CREATE TABLE IF NOT EXISTS resources (kind TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id))",
     );

@@ -1,5 +1,6 @@
 /** `ivsctl metadata put|send|loop`: IVS timed metadata (PutMetadata), validated and paced. */
 import { PutMetadataCommand, type IvsClient } from "@aws-sdk/client-ivs";
+import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { resolveChannelArn } from "../channel/channels.ts";
 import type { Context } from "../cli/context.ts";
@@ -95,6 +96,11 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
   }
   if (arns.length * opts.rate > ACCOUNT_TPS) ctx.log.info(`${arns.length} channels at ${opts.rate}/s exceed the account limit of ${ACCOUNT_TPS}/s: sharing it`);
   const account = new Pacer(ACCOUNT_TPS);
+  // Every attempt, the SDK's retries included, stays within PutMetadata's limits as IVS counts them:
+  // at most 5 per channel and 155 per account in any 1 s window at the server.
+  const channelWindows = new Map(arns.map((a) => [a, new SlidingWindow(CHANNEL_TPS)]));
+  const accountWindow = new SlidingWindow(ACCOUNT_TPS);
+  const unpace = paceAttempts(ivs, "PutMetadataCommand", (input) => [channelWindows.get(input.channelArn as string), accountWindow].filter((w) => w !== undefined));
   const started = performance.now();
   ctx.log.info(`sending ${payloads.length} payload(s) to ${arns.length} channel(s) at ${opts.rate}/s per channel`);
 
@@ -135,7 +141,11 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
       }
     }
   };
-  await Promise.all(arns.map(perChannel));
+  try {
+    await Promise.all(arns.map(perChannel));
+  } finally {
+    unpace();
+  }
   const seconds = (performance.now() - started) / 1000;
   const total = payloads.length * arns.length;
   if (failures.length) {

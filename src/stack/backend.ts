@@ -6,7 +6,8 @@
  */
 import type { Context } from "../cli/context.ts";
 import { isSampleStack } from "./resolve.ts";
-import { checkRotate, type RotateOptions } from "../keys/rotate.ts";
+import type { RotateOptions } from "../keys/model.ts";
+import { checkRotate } from "../keys/rotate.ts";
 import { checkCreateStage, type CreateStageOptions } from "../stage/options.ts";
 import { checkInviteOptions, checkKickOptions, type InviteOptions, type KickOptions, type ListOptions } from "../vp/options.ts";
 import { checkStageRef } from "../vp/stage.ts";

@@ -4,6 +4,7 @@
  * participant id in `jti`; bulk signing on every core).
  */
 import { CreateParticipantTokenCommand, type Stage } from "@aws-sdk/client-ivs-realtime";
+import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
 import { loadSigningKey } from "../keys/signing-key.ts";
@@ -13,8 +14,12 @@ import { fetchStage } from "./lookup.ts";
 import { mintThreads, signMany } from "./mint-pool.ts";
 import { checkStageToken, type StageTokenOptions } from "./options.ts";
 
-/** CreateParticipantToken calls in flight at once in bulk: well under IVS's rate, no throttling. */
+/** CreateParticipantToken calls in flight at once in bulk. */
 export const API_CONCURRENCY = 8;
+/** CreateParticipantToken's documented rate (IVS Real-Time user guide, Service Quotas): 50 TPS, not adjustable. */
+export const CREATE_TOKEN_TPS = 50;
+/** ThrottlingException answers (each after the SDK's own retries) a token may meet before the batch gives up. */
+const MAX_THROTTLE_RETRIES = 8;
 
 function tokenView(t: IssuedToken, stageArn: string) {
   return {
@@ -45,17 +50,34 @@ async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count
       emitted++;
     }
   };
+  // Every attempt, the SDK's retries included, stays under the rate as IVS counts it (see src/aws/pacing.ts).
+  const window = new SlidingWindow(CREATE_TOKEN_TPS);
+  const create = async (i: number) => {
+    for (let throttles = 0; ; throttles++) {
+      try {
+        return await rt.send(new CreateParticipantTokenCommand(request));
+      } catch (e) {
+        const err = toCliError(e, `creating participant token ${i + 1} of ${count} for ${stage.arn}`);
+        // Throttled by someone else sharing the account: wait and ask again for the same token, keeping its place.
+        if (err.code !== "ThrottlingException" || throttles >= MAX_THROTTLE_RETRIES) throw err;
+        await Bun.sleep(Math.min(4_000, 250 * 2 ** throttles));
+      }
+    }
+  };
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const { participantToken: t } = await rt.send(new CreateParticipantTokenCommand(request)).catch((e) => {
-        throw toCliError(e, `creating participant token ${i + 1} of ${count} for ${stage.arn}`);
-      });
+      const { participantToken: t } = await create(i);
       results[i] = { token: t!.token!, participantId: t!.participantId!, userId: t!.userId ?? "", capabilities: (t!.capabilities ?? []) as string[], ...(t!.attributes ? { attributes: t!.attributes } : {}), expirationTime: t!.expirationTime, source: "api" };
       flush(); // in order, as soon as the next one is ready
     }
   };
-  await Promise.all(Array.from({ length: Math.min(API_CONCURRENCY, count) }, worker));
+  const unpace = paceAttempts(rt, "CreateParticipantTokenCommand", () => [window]);
+  try {
+    await Promise.all(Array.from({ length: Math.min(API_CONCURRENCY, count) }, worker));
+  } finally {
+    unpace();
+  }
 }
 
 export async function mintStageTokens(ctx: Context, o: StageTokenOptions): Promise<void> {

@@ -16,8 +16,7 @@ import { pollUntil } from "../cli/wait.ts";
 import { FunctionUrlError, type FunctionUrlInvoker } from "../aws/function-url.ts";
 import { parseArn } from "../contract/arn.ts";
 import type { SampleEndpoints } from "../stack/kind.ts";
-import { KEY_TAG } from "../keys/tags.ts";
-import type { StepReport } from "../keys/rotate.ts";
+import { KEY_TAG, type StepReport } from "../keys/model.ts";
 
 export interface SampleBackend {
   stack: string;

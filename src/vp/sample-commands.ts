@@ -8,7 +8,7 @@ import { confirmOrRefuse } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
-import type { RotateOptions } from "../keys/rotate.ts";
+import type { RotateOptions } from "../keys/model.ts";
 import { stackResolver } from "../stack/resolve.ts";
 import { sampleEndpoints } from "../stack/kind.ts";
 import { roleString, type RoleOverrides } from "../stack/roles.ts";

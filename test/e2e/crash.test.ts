@@ -101,7 +101,7 @@ describe.skipIf(!HAS_FFMPEG)("ffmpeg killed mid-ingest", () => {
     const local = await startEmulator();
     try {
       const stage = json(await local.run(["stage", "create", "--name", "ff-crash", "--no-token", "-o", "json"])).stage.arn;
-      const configs = async () => ((await (await fetch(`${local.endpoint}/ListIngestConfigurations`, { method: "POST", body: "{}" })).json()) as { ingestConfigurations: unknown[] }).ingestConfigurations;
+      const configs = async () => ((await (await fetch(`${local.endpoint}/ListIngestConfigurations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as { ingestConfigurations: unknown[] }).ingestConfigurations;
       const proc = Bun.spawn([BIN, "ingest", "--stage", stage, "--duration", "60s", "--local"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
       let ffmpeg = 0;
       await waitFor("ffmpeg to start", () => {

@@ -151,4 +151,27 @@ describe.skipIf(!HAS_FFMPEG)("metadata while the channel is live", () => {
     const summary = all.at(-1).summary; // the stream's last line
     expect([summary.sent, summary.errors, summary.interrupted]).toEqual([lines.length, 0, "SIGINT"]);
   }, 20_000);
+
+  test("send --rate 5 with throttles: never 6 attempts in any 1 s window at the emulator, retries included; nothing lost or reordered", async () => {
+    const file = join(dir, "paced.txt");
+    const payloads = Array.from({ length: 25 }, (_, i) => `paced ${i}`);
+    writeFileSync(file, `${payloads.join("\n")}\n`);
+    const before = (await (await fetch(`${local.endpoint}/_ivsctl/metadata?channelArn=${encodeURIComponent(channelArn)}`)).json()) as any;
+    const since = performance.timeOrigin + performance.now();
+    // Six throttled answers: more than the SDK's own attempts, so ivsctl's retry runs too.
+    await local.fault({ service: "ivs", operation: "PutMetadata", code: "ThrottlingException", status: 429, remaining: 6 });
+    const r = await local.run(["metadata", "send", "meta-e2e", "--file", file, "--rate", "5", "-o", "json"], { timeoutMs: 40_000 });
+    await local.clearFaults();
+    expect(r.stderr).toContain("delivered 25 of 25 payload(s)");
+    expect(r.code).toBe(0);
+    const after = (await (await fetch(`${local.endpoint}/_ivsctl/metadata?channelArn=${encodeURIComponent(channelArn)}`)).json()) as any;
+    expect(after.deliveries.slice(before.deliveries.length).map((d: { metadata: string }) => d.metadata)).toEqual(payloads);
+    const log = (await (await fetch(`${local.endpoint}/_ivsctl/requests/log?operation=ivs:PutMetadata`)).json()) as { requests: { at: number; resource?: string }[] };
+    const arrivals = log.requests.filter((q) => q.at >= since && q.resource === channelArn).map((q) => q.at);
+    expect(arrivals.length).toBe(25 + 6);
+    // The busiest half-open window [t, t + 1 s): it starts at some arrival.
+    let busiest = 0;
+    for (const t of arrivals) busiest = Math.max(busiest, arrivals.filter((a) => a >= t && a < t + 1000).length);
+    expect(busiest).toBeLessThanOrEqual(5);
+  }, 40_000);
 });

@@ -177,6 +177,29 @@ describe("self-signed tokens", () => {
     expect(r.stderr).not.toContain("Throttl");
   });
 
+  test("--count 300 API tokens through throttling: under 50 attempts in any 1 s window at the emulator, retries included; none lost", async () => {
+    const since = performance.timeOrigin + performance.now();
+    // The account is throttled for 3 s (someone else's burst): longer than the SDK's own retries last.
+    await local.fault({ service: "ivs-realtime", operation: "CreateParticipantToken", code: "ThrottlingException", status: 429, durationMs: 3000 });
+    const r = await local.run(["stage", "token", "signed", "--count", "300", "-o", "json"], { timeoutMs: 60_000 });
+    await local.clearFaults();
+    expect(r.stderr).toContain("created 300 participant token(s)");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(300);
+    expect(new Set(lines.map((l) => l.participantId)).size).toBe(300);
+    for (const i of [0, 299]) expect((await join_(lines[i].token)).status).toBe(200);
+    const log = (await (await fetch(`${local.endpoint}/_ivsctl/requests/log?operation=ivs-realtime:CreateParticipantToken`)).json()) as { requests: { at: number }[] };
+    const arrivals = log.requests.filter((q) => q.at >= since).map((q) => q.at).sort((a, b) => a - b);
+    expect(arrivals.length).toBeGreaterThan(300); // the throttled attempts are there too
+    let busiest = 0;
+    for (let i = 0, j = 0; i < arrivals.length; i++) {
+      while (j < arrivals.length && arrivals[j]! < arrivals[i]! + 1000) j++;
+      busiest = Math.max(busiest, j - i);
+    }
+    expect(busiest).toBeLessThanOrEqual(50);
+  }, 60_000);
+
   test("from a key file: --private-key-file + --public-key-arn", async () => {
     const keyFile = join(dir, "own.pem");
     const rot = json(await local.run(["keys", "rotate", "--private-key-file", keyFile, "-o", "json"]));

@@ -15,7 +15,8 @@ const STACK = ["--stack", "ivsctl-local"];
 
 beforeAll(async () => {
   ensureBinary();
-  local = await startEmulator({ IVSCTL_LOCAL_ECS_STEP_MS: "100" });
+  // This suite counts AWS calls exactly: a throttled call retried by the SDK would count twice.
+  local = await startEmulator({ IVSCTL_LOCAL_ECS_STEP_MS: "100", IVSCTL_LOCAL_RATE_LIMITS: "off" });
   rt = new IVSRealTimeClient({ region: "us-east-1", endpoint: local.endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
 });
 afterAll(() => local?.stop());

@@ -51,11 +51,11 @@ describe("pacer", () => {
 describe("emulator PutMetadata", () => {
   let server: LocalServer;
   let arn: string;
-  const put = (metadata: string) => fetch(`${server.url}/PutMetadata`, { method: "POST", body: JSON.stringify({ channelArn: arn, metadata }) });
+  const put = (metadata: string) => fetch(`${server.url}/PutMetadata`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ channelArn: arn, metadata }) });
 
   beforeAll(async () => {
     server = await startLocalServer({ port: 0, statePath: ":memory:" });
-    const created = (await (await fetch(`${server.url}/CreateChannel`, { method: "POST", body: "{}" })).json()) as any;
+    const created = (await (await fetch(`${server.url}/CreateChannel`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).json()) as any;
     arn = created.channel.arn;
   });
   afterAll(() => server?.stop());

@@ -153,6 +153,27 @@ describe("ECS emulator", () => {
     expect(await err(vpRun({}, { taskDefinition: "absent:1" }))).toBe("ClientException: TaskDefinition not found.");
   });
 
+  test("RunTask overrides: at most 8192 characters of JSON, formatting included; over it is InvalidParameterException (400)", async () => {
+    // Overrides whose compact JSON is exactly `size` characters: one environment value padded to fit.
+    const overridesOf = (size: number) => {
+      const base = { containerOverrides: [{ name: "virtual-participant", environment: [{ name: "PAD", value: "" }] }] };
+      base.containerOverrides[0]!.environment[0]!.value = "x".repeat(size - JSON.stringify(base).length);
+      expect(JSON.stringify(base).length).toBe(size);
+      return base;
+    };
+    const atLimit = await ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: TASKDEF, launchType: "FARGATE", networkConfiguration: NET, overrides: overridesOf(8192) }));
+    expect(atLimit.tasks).toHaveLength(1);
+    const over = await ecs
+      .send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: TASKDEF, launchType: "FARGATE", networkConfiguration: NET, overrides: overridesOf(8193) }))
+      .catch((e) => e);
+    expect([over.name, over.message, over.$metadata.httpStatusCode]).toEqual(["InvalidParameterException", "Container Overrides length must be at most 8192", 400]);
+    // Small attributes grow as escaped JSON inside an environment value: 1,000 of them are far over the limit.
+    const attributes = JSON.stringify(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`a${i}`, "v"])));
+    expect(JSON.stringify({ containerOverrides: [{ environment: [{ name: "PARTICIPANT_ATTRIBUTES", value: attributes }] }] }).length).toBeGreaterThan(8192);
+    const many = await vpRun({ STAGE_ARN: STAGE, PARTICIPANT_TOKEN: "good", PARTICIPANT_ATTRIBUTES: attributes }).catch((e) => e);
+    expect(many.name).toBe("InvalidParameterException");
+  });
+
   test("ListTasks pages; DescribeTasks reports unknown tasks as MISSING; DescribeTaskDefinition", async () => {
     for (let i = 0; i < 3; i++) await vpRun({}, { startedBy: "paging" });
     const first = await ecs.send(new ListTasksCommand({ cluster: CLUSTER, startedBy: "paging", maxResults: 2 }));

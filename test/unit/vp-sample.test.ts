@@ -65,7 +65,8 @@ async function expectCliError(p: Promise<unknown>, exitCode: number, match?: Reg
 }
 
 beforeAll(async () => {
-  server = await startLocalServer({ port: 0, statePath: ":memory:" });
+  // The rollback checks use clients without retries: the request-rate quotas are tested apart.
+  server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
   const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: S };
   ctx = createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1" }, g);
   const cfn = await ctx.aws.cloudformation();

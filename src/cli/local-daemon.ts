@@ -1,12 +1,10 @@
 /** `ivsctl local start|stop|status`: run the emulator in the foreground, detached, or ask after it. */
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import type { Context } from "../cli/context.ts";
-import { CliError, configError } from "../cli/errors.ts";
-import { ExitCode } from "../cli/exit-codes.ts";
-import { pollUntil } from "../cli/wait.ts";
-import { clearRuntime, defaultStatePath, readRuntime, writeRuntime } from "./runtime.ts";
+import type { Context } from "./context.ts";
+import { CliError, configError } from "./errors.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { pollUntil } from "./wait.ts";
+import { clearRuntime, defaultStatePath, ensureHome, readRuntime, writeRuntime } from "./home.ts";
 
 export interface StartOptions {
   port: number;
@@ -27,10 +25,11 @@ async function health(endpoint: string, timeoutMs = 1_000): Promise<Record<strin
 
 export async function startLocal(ctx: Context, opts: StartOptions): Promise<void> {
   const statePath = opts.statePath ?? defaultStatePath(ctx.env);
-  if (statePath !== ":memory:") mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
+  // The state file and a directory made for it are private (src/local/store.ts); so is ivsctl's own home.
+  if (statePath === defaultStatePath(ctx.env)) ensureHome(ctx.env);
   if (opts.detach) return startDetached(ctx, opts, statePath);
 
-  const { startLocalServer } = await import("./server.ts");
+  const { startLocalServer } = await import("../local/server.ts");
   let server;
   try {
     server = await startLocalServer({ port: opts.port, ingestPort: opts.ingestPort, statePath, env: ctx.env });

@@ -1,8 +1,8 @@
 /** Where a detached `ivsctl local` records itself, so `--local`, `local stop` and `local status` find it. Light: no server code. */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Env } from "../cli/io.ts";
+import type { Env } from "./io.ts";
 
 export interface LocalRuntime {
   pid: number;
@@ -13,6 +13,14 @@ export interface LocalRuntime {
 
 export function ivsctlHome(env: Env): string {
   return env.IVSCTL_HOME || join(env.HOME || homedir(), ".ivsctl");
+}
+
+/** ivsctl's own directory (the emulator's state, the runtime file, the fact cache): private, 0700 even if it existed looser. */
+export function ensureHome(env: Env): string {
+  const home = ivsctlHome(env);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chmodSync(home, 0o700);
+  return home;
 }
 
 export function runtimeFile(env: Env): string {
@@ -34,7 +42,7 @@ export function readRuntime(env: Env): LocalRuntime | undefined {
 }
 
 export function writeRuntime(env: Env, rt: LocalRuntime): void {
-  mkdirSync(ivsctlHome(env), { recursive: true, mode: 0o700 });
+  ensureHome(env);
   writeFileSync(runtimeFile(env), JSON.stringify(rt, null, 2), { mode: 0o600 });
 }
 
