@@ -140,6 +140,22 @@ export const demoSteps: DemoStep[] = [
     },
   },
   {
+    title: "The VP sample's own stack (ivsctl-sample), driven through its function URLs: stage, VP, key rotation, VP again, delete",
+    async run(state) {
+      const ctx: Context = { ...state.ctx, globals: { ...state.ctx.globals, stack: "ivsctl-sample" } };
+      const sample = await import("../vp/sample-commands.ts");
+      const [created] = await capture(state, (c) => sample.createStage({ ...c, globals: ctx.globals }, { selfSigned: false, token: { capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: 720 }, ...noOverrides }));
+      const stage = created.sampleStageId as string;
+      const invite = { stage, env: {}, wait: true, timeoutMs: 30_000, force: false, ...noOverrides };
+      await sample.inviteVp(ctx, invite);
+      await sample.kickVp(ctx, { stage, all: false, wait: true, timeoutMs: 30_000, ...noOverrides });
+      await sample.rotateKeys(ctx, { graceMs: 10 * 60_000, ...noOverrides });
+      say(state, "(the sample's own token function now signs with the new key: the next VP joins with it)");
+      await sample.inviteVp(ctx, invite);
+      await sample.deleteStage({ ...ctx, globals: { ...ctx.globals, yes: true } }, { stage, ...noOverrides });
+    },
+  },
+  {
     title: "Clean up: the stage and its VPs (the channel stack's resources stay: the stack owns them)",
     async run(state) {
       const { deleteStage } = await import("../stage/stages.ts");

@@ -6,7 +6,8 @@
 import { DescribeStacksCommand, paginateListStackResources, type CloudFormationClient, type Output as StackOutput, type Stack, type StackResourceSummary } from "@aws-sdk/client-cloudformation";
 import { factCache, type FactCache } from "../aws/cache.ts";
 import type { Context } from "../cli/context.ts";
-import { configError, toCliError } from "../cli/errors.ts";
+import { CliError, configError, toCliError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
 import type { Env } from "../cli/io.ts";
 import { detectStackKind, kindFromOutputs, kindFromResources, type StackKindInfo } from "./kind.ts";
 import { howToName, isRoleKnown, ROLE_NAMES, ROLE_SPECS, splitRoleValue, type RoleName, type RoleOverrides, type RoleSpec } from "./roles.ts";
@@ -31,7 +32,7 @@ export async function isSampleStack(ctx: Context): Promise<boolean> {
   return detectStackKind(ctx.globals.stack, await stackResolver(ctx, {}).outputs()).kind === "vp-sample";
 }
 
-export type RoleSource = "flag" | "env" | "output" | "resource" | "default" | "missing";
+export type RoleSource = "flag" | "env" | "output" | "resource" | "default" | "missing" | "ambiguous";
 
 export interface ResolvedRole {
   role: RoleName;
@@ -110,9 +111,17 @@ export class StackResolver {
     return r as ResolvedRole & { value: string | string[] };
   }
 
+  /** Every role, for `stack outputs`: an ambiguous one is reported as such (with its candidates), not thrown. */
   async all(): Promise<ResolvedRole[]> {
     const out: ResolvedRole[] = [];
-    for (const n of ROLE_NAMES) out.push(await this.role(n));
+    for (const n of ROLE_NAMES) {
+      out.push(
+        await this.role(n).catch((e: unknown) => {
+          if (e instanceof CliError && e.exitCode === ExitCode.Config && / is ambiguous| span /.test(e.message)) return { role: n, source: "ambiguous" as const, from: e.message };
+          throw e;
+        }),
+      );
+    }
     return out;
   }
 
@@ -156,6 +165,7 @@ export class StackResolver {
         if (found.length > 1 && !spec.list) {
           throw ambiguous(role, this.stackName, found.map((r) => `${r.LogicalResourceId} (${r.PhysicalResourceId})`));
         }
+        if (found.length > 1 && spec.list) checkOneSubnetGroup(role, this.stackName, found);
         if (found.length > 0) {
           const ids = found.map((r) => r.PhysicalResourceId!);
           return { role, value: spec.list ? ids : split(ids[0]!), source: "resource", from: `resource ${found.map((r) => r.LogicalResourceId).join(", ")} (${spec.resourceType})` };
@@ -179,6 +189,25 @@ export class StackResolver {
 
 /** Lower-cases a leading common word ("Subnets…"), never an acronym or a name ("ECS…", "IVS…", "Secrets Manager…"). */
 const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secrets Manager") ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
+/**
+ * Subnets of several kinds (the VP sample's VPC has public, isolated and egress subnets) must not
+ * be mixed: a task in an isolated subnet reaches neither IVS nor its image registry. A subnet's kind
+ * is its CDK subnet group, read from the logical id (`<vpc><group>Subnet<n>Subnet<hash>`); no EC2
+ * call is needed. More than one group is exit 3.
+ */
+function checkOneSubnetGroup(role: RoleName, stack: string, subnets: StackResourceSummary[]): void {
+  const groups = new Map<string, string[]>();
+  for (const r of subnets) {
+    const group = /^(.*?)Subnet\d+Subnet[0-9A-Fa-f]{8}$/.exec(r.LogicalResourceId ?? "")?.[1] ?? "(not a CDK subnet)";
+    groups.set(group, [...(groups.get(group) ?? []), r.PhysicalResourceId!]);
+  }
+  if (groups.size <= 1) return;
+  throw configError(
+    `stack ${stack}: ${role} span ${groups.size} CDK subnet groups: ${[...groups].map(([g, ids]) => `${g} (${ids.join(", ")})`).join("; ")}`,
+    `choose one group: ${howToName(role)} (e.g. --subnets ${[...groups.values()].at(-1)!.join(",")})`,
+  );
+}
 
 function ambiguous(role: RoleName, stack: string, candidates: string[]) {
   return configError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, `choose one: ${howToName(role)}`);

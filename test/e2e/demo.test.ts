@@ -10,8 +10,8 @@ test("ivsctl demo: every step ok (ingest skipped only without ffmpeg), summary l
   expect(r.code).toBe(0);
   const summary = JSON.parse(r.stdout);
   const statuses = summary.steps.map((s: { status: string }) => s.status);
-  expect(statuses).toHaveLength(9);
-  const expected = Array(9).fill("ok");
+  expect(statuses).toHaveLength(10);
+  const expected = Array(10).fill("ok");
   if (!which("ffmpeg")) expected[6] = "skipped";
   expect(statuses).toEqual(expected);
   expect(r.stderr).toContain("is CONNECTED (signature, expiry and stage checked)");

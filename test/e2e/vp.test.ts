@@ -214,6 +214,22 @@ describe("vp against ivsctl local", () => {
   });
 });
 
+describe("concurrent invites on one stage", () => {
+  test("4 parallel invites leave exactly one VP; every other invite stops its own task and exits 5", async () => {
+    const stageArn = await createStage("vp-race");
+    const runs = await Promise.all(Array.from({ length: 4 }, () => local.run(["vp", "invite", stageArn, ...STACK, "-o", "json"])));
+    const codes = runs.map((r) => r.code).sort();
+    expect(codes.filter((c) => c === 0)).toHaveLength(1);
+    expect(codes.filter((c) => c !== 0)).toEqual([5, 5, 5]);
+    for (const r of runs.filter((x) => x.code !== 0)) expect(r.stderr).toMatch(/already has an active ivsctl VP|got a VP from a concurrent invite/);
+    const winner = json(runs.find((r) => r.code === 0)!).task.taskArn;
+    const all = json(await local.run(["vp", "list", "--stage", stageArn, "--all", ...STACK, "-o", "json"])).virtualParticipants;
+    const live = all.filter((v: { desiredStatus: string }) => v.desiredStatus !== "STOPPED");
+    expect(live.map((v: { taskArn: string }) => v.taskArn)).toEqual([winner]);
+    await local.run(["vp", "kick", stageArn, "--all", ...STACK]);
+  }, 30_000);
+});
+
 describe("vp with the stack's signing key (after `ivsctl keys rotate`)", () => {
   test("invite self-signs the token with the current key; a rotation restarts the VP with a token of the new key", async () => {
     const stageArn = await createStage("vp-signed");

@@ -29,6 +29,14 @@ beforeAll(async () => {
     ],
     [{ LogicalResourceId: "Cluster", PhysicalResourceId: "from-resource", ResourceType: "AWS::ECS::Cluster" }],
   );
+  // The VP sample's VPC (vp-sample-contract.md section 4): 3 public, 3 ingress (isolated), 3 egress subnets.
+  putStack(
+    "three-subnet-groups",
+    [],
+    ["public", "ingress", "egress"].flatMap((group, g) =>
+      [1, 2, 3].map((n) => ({ LogicalResourceId: `VPC${group}Subnet${n}Subnet${(0xa0b1c2d0 + g * 16 + n).toString(16).toUpperCase()}`, PhysicalResourceId: `subnet-0${g}${n}aaaaaaaaaaaaaaa`, ResourceType: "AWS::EC2::Subnet" })),
+    ),
+  );
   putStack("two-clusters", [], [
     { LogicalResourceId: "ClusterA", PhysicalResourceId: "cluster-a", ResourceType: "AWS::ECS::Cluster" },
     { LogicalResourceId: "ClusterB", PhysicalResourceId: "cluster-b", ResourceType: "AWS::ECS::Cluster" },
@@ -79,5 +87,26 @@ describe("stack role resolution", () => {
     await resolver("ivsctl-local").all();
     expect(server.requestCounts.get("cloudformation:DescribeStacks")).toBe(1);
     expect(server.requestCounts.get("cloudformation:ListStackResources")).toBe(1);
+  });
+});
+
+describe("subnets of several CDK subnet groups", () => {
+  test("more than one group is exit 3, listing the candidates by group and how to choose", async () => {
+    const err = await resolver("three-subnet-groups").role("subnets").then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect((err as CliError).exitCode).toBe(3);
+    expect((err as CliError).message).toBe(
+      "stack three-subnet-groups: subnets span 3 CDK subnet groups: VPCpublic (subnet-001aaaaaaaaaaaaaaa, subnet-002aaaaaaaaaaaaaaa, subnet-003aaaaaaaaaaaaaaa); VPCingress (subnet-011aaaaaaaaaaaaaaa, subnet-012aaaaaaaaaaaaaaa, subnet-013aaaaaaaaaaaaaaa); VPCegress (subnet-021aaaaaaaaaaaaaaa, subnet-022aaaaaaaaaaaaaaa, subnet-023aaaaaaaaaaaaaaa)",
+    );
+    expect((err as CliError).hint).toBe("choose one group: pass --subnets, or set IVSCTL_SUBNETS (e.g. --subnets subnet-021aaaaaaaaaaaaaaa,subnet-022aaaaaaaaaaaaaaa,subnet-023aaaaaaaaaaaaaaa)");
+  });
+
+  test("a flag names them, and wins", async () => {
+    expect((await resolver("three-subnet-groups", { subnets: "subnet-021aaaaaaaaaaaaaaa" }).role("subnets")).value).toEqual(["subnet-021aaaaaaaaaaaaaaa"]);
+  });
+
+  test("stack outputs reports the ambiguity instead of failing", async () => {
+    const subnets = (await resolver("three-subnet-groups").all()).find((r) => r.role === "subnets")!;
+    expect(subnets.source).toBe("ambiguous");
   });
 });
