@@ -39,6 +39,12 @@ export async function sampleBackendOf(ctx: Context): Promise<sample.SampleBacken
         },
       );
     },
+    stageNames: async () => {
+      const { paginateListStages } = await import("@aws-sdk/client-ivs-realtime");
+      const { collect } = await import("../aws/paginate.ts");
+      const stages = await collect(paginateListStages({ client: await ctx.aws.realtime() }, {}), (p) => p.stages, "listing stages");
+      return stages.filter((st) => st.name).map((st) => ({ arn: st.arn!, name: st.name! }));
+    },
     log: (m) => ctx.log.info(m),
   };
 }
