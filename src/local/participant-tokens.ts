@@ -27,6 +27,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, verify as verif
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { randomId } from "./ids.ts";
 import type { Store } from "./store.ts";
+import type { ParticipantTokenClaims } from "../contract/participant-token.ts";
 
 export const SERVICE_KEY_KIND = "ivs-realtime:service-key";
 const SERVICE_KEY_ID = "current";
@@ -57,19 +58,7 @@ export function serviceKey(store: Store, now: Date = new Date()): ServiceKeyDoc 
   return store.put(SERVICE_KEY_KIND, SERVICE_KEY_ID, doc);
 }
 
-export interface TokenClaims {
-  exp: number;
-  iat: number;
-  jti: string;
-  resource: string;
-  topic: string;
-  events_url: string;
-  whip_url: string;
-  capabilities: { allow_publish: boolean; allow_subscribe: boolean };
-  version: "1.0";
-  user_id?: string;
-  attributes?: Record<string, string>;
-}
+export type TokenClaims = ParticipantTokenClaims;
 
 /** An API participant token: a JWT signed with the service key, as CreateParticipantToken returns. */
 export async function signApiToken(store: Store, claims: TokenClaims, now: Date): Promise<string> {

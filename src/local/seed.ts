@@ -10,7 +10,7 @@ import { seedVpSample } from "./vp-sample-seed.ts";
 
 export const SEED_STACK = "ivsctl-local";
 
-import { SEED_KIND } from "./kinds.ts";
+import { SEED_KIND, seedEcsBackend } from "./kinds.ts";
 
 export { SEED_KIND };
 
@@ -26,14 +26,11 @@ export function seedWorld(store: Store, region: string, now: Date): void {
   // Secrets Manager ARNs use a colon before the name, and a random 6-character suffix.
   const secretArn = `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:${secretName}-AbCdEf`;
 
-  store.put(SEED_KIND.ecsCluster, clusterArn, { clusterArn, clusterName, status: "ACTIVE" });
-  store.put(SEED_KIND.ecsTaskDefinition, taskDefinitionArn, {
+  seedEcsBackend(store, {
+    clusterArn,
+    clusterName,
     taskDefinitionArn,
     family,
-    revision: 1,
-    status: "ACTIVE",
-    networkMode: "awsvpc",
-    requiresCompatibilities: ["FARGATE"],
     cpu: "1024",
     memory: "2048",
     containerDefinitions: [{ name: "virtual-participant", image: "public.ecr.aws/ivsctl/virtual-participant:latest", cpu: 1024, memory: 2048, essential: true }],

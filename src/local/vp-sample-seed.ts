@@ -15,7 +15,7 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { LOCAL_HTTP_HOST, STACK_KIND, type StackDoc } from "./cloudformation.ts";
 import { arnFor, LOCAL_ACCOUNT, randomId } from "./ids.ts";
 import { ivsRealtimeService } from "./ivs-realtime.ts";
-import { SEED_KIND } from "./kinds.ts";
+import { SEED_KIND, seedEcsBackend } from "./kinds.ts";
 import type { RequestContext } from "./service.ts";
 import { putParameter } from "./ssm.ts";
 import type { Store } from "./store.ts";
@@ -86,18 +86,14 @@ export function seedVpSample(store: Store, region: string, now: Date, S = VP_SAM
   const fnArn = (id: string) => `arn:aws:lambda:${region}:${LOCAL_ACCOUNT}:function:${S}-${id}`;
   const apiId = hexId(`${S}-API`, 10);
   const graphqlId = hexId(`${S}-GqlApi`, 26);
-  store.put(SEED_KIND.ecsCluster, clusterArn, { clusterArn, clusterName, status: "ACTIVE" });
-  store.put(SEED_KIND.ecsTaskDefinition, taskDefinitionArn, {
+  seedEcsBackend(store, {
+    clusterArn,
+    clusterName,
     taskDefinitionArn,
     family,
-    revision: 1,
-    status: "ACTIVE",
-    networkMode: "awsvpc",
-    requiresCompatibilities: ["FARGATE"],
     cpu: "8192",
     memory: "16384",
-    pidMode: "task",
-    runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
+    extra: { pidMode: "task", runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" } },
     containerDefinitions: [
       {
         name: vpContainer,

@@ -4,19 +4,14 @@
  * from the key secret on every call, `kid` = the ARN in the SSM parameter, 10080 minutes.
  * The emulator's own code: it never imports the client's token module.
  */
-import { randomBytes } from "node:crypto";
+import { randomId } from "./ids.ts";
 import { importPKCS8, SignJWT } from "jose";
 
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /** jsonwebtoken `expiresIn: '10080 minutes'` (contract section 5). */
 export const SAMPLE_TOKEN_SECONDS = 10080 * 60;
 
 /** The sample's participant ids: 12 characters of [A-Za-z0-9] (contract section 5, `jti`). */
-export function sampleParticipantId(): string {
-  let s = "";
-  for (const b of randomBytes(12)) s += ID_ALPHABET[b % ID_ALPHABET.length];
-  return s;
-}
+export const sampleParticipantId = (): string => randomId(12);
 
 export interface SampleTokenInput {
   stageArn: string;

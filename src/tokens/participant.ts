@@ -11,6 +11,7 @@
 import { randomBytes, type KeyObject } from "node:crypto";
 import { usageError } from "../cli/errors.ts";
 import { signEs384Sync } from "./es384.ts";
+import type { ParticipantTokenClaims } from "../contract/participant-token.ts";
 
 export const CAPABILITIES = ["PUBLISH", "SUBSCRIBE"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -103,19 +104,7 @@ export function newParticipantId(): string {
 }
 
 /** The claims of a self-signed participant token (times in seconds). */
-export interface ParticipantClaims {
-  exp: number;
-  iat: number;
-  jti: string;
-  resource: string;
-  topic: string;
-  events_url: string;
-  whip_url: string;
-  user_id?: string;
-  attributes?: Record<string, string>;
-  capabilities: { allow_publish: boolean; allow_subscribe: boolean };
-  version: "1.0";
-}
+export type ParticipantClaims = ParticipantTokenClaims;
 
 export function participantClaims(args: {
   stageArn: string;
