@@ -41,7 +41,7 @@ export function pemFromSecretString(s: string): string {
 
 /** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
 export async function loadPlaybackSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
-  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file"), o.keyFile);
+  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file", (line) => ctx.log.warn(line)), o.keyFile);
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const sm = await ctx.aws.secrets();
   let value: string | undefined;

@@ -2,10 +2,11 @@
  * `ivsctl ingest`: a local ffmpeg test stream into a channel, a real-time stage (through an RTMPS
  * ingest configuration) or any RTMP(S) server, with IVS encoder settings and progress on stderr.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { READ_LIMITS, readTextFileBounded } from "../cli/bounded-read.ts";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { CliError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
+import { CliError, configError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { redactString } from "../cli/redact.ts";
 import { rtmpsIngestUrl } from "../channel/urls.ts";
@@ -36,14 +37,13 @@ export function checkIngestOptions(opts: IngestOptions): void {
 
 async function readStreamKey(ctx: Context, opts: IngestOptions): Promise<string | undefined> {
   let key: string | undefined;
-  if (opts.streamKeyFile === "-") key = await ctx.io.readStdin();
-  else if (opts.streamKeyFile !== undefined) {
-    try {
-      key = readFileSync(opts.streamKeyFile, "utf8");
-    } catch (e) {
-      throw usageError(`cannot read --stream-key-file ${opts.streamKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else key = ctx.env.IVSCTL_STREAM_KEY || undefined;
+  if (opts.streamKeyFile === "-") key = await ctx.io.readStdin({ maxBytes: READ_LIMITS.streamKey, what: "the stream key on stdin" });
+  else if (opts.streamKeyFile !== undefined) key = readTextFileBounded(opts.streamKeyFile, { maxBytes: READ_LIMITS.streamKey, what: "--stream-key-file" });
+  else if (ctx.env.IVSCTL_STREAM_KEY !== undefined) {
+    // Set but empty is a broken CI secret, not "no key": say so rather than fall back to the channel's key.
+    if (ctx.env.IVSCTL_STREAM_KEY.trim() === "") throw configError("IVSCTL_STREAM_KEY is set but empty", "unset it to use the channel's own stream key");
+    key = ctx.env.IVSCTL_STREAM_KEY;
+  }
   key = key?.trim();
   if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) throw usageError("the stream key must be one line of printable characters");
   return key;

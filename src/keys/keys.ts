@@ -3,6 +3,7 @@
  * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
  * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
  */
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { checkResourceName } from "../aws/resolve.ts";
 import {
   DeletePublicKeyCommand,
@@ -89,9 +90,9 @@ export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides })
 export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
   checkResourceName(o.name);
   let pem: string;
-  if (o.file === "-") pem = await ctx.io.readStdin();
+  if (o.file === "-") pem = await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" });
   else {
-    pem = readKeyFile(o.file, "public key file");
+    pem = readKeyFile(o.file, "public key file", (line) => ctx.log.warn(line));
   }
   // A private key PEM is accepted: only its public half is sent.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));

@@ -86,7 +86,7 @@ export async function readCurrentSecret(ctx: Context, secretArn: string): Promis
 export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string; publicKeyArn?: string; overrides: RoleOverrides }): Promise<SigningKey> {
   if (o.privateKeyFile) {
     if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
-    const pem = readKeyFile(o.privateKeyFile, "private key file");
+    const pem = readKeyFile(o.privateKeyFile, "private key file", (line) => ctx.log.warn(line));
     return { privateKey: importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`), privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
   }
   if (!ctx.globals.stack && !o.overrides.keySecret && !ctx.env.IVSCTL_KEY_SECRET) {

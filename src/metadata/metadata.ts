@@ -5,6 +5,7 @@ import { resolveChannelArn } from "../channel/channels.ts";
 import type { Context } from "../cli/context.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { ACCOUNT_TPS, CHANNEL_TPS, checkPayload, DEFAULT_TEMPLATE, Pacer, parsePayloadLines, readPayload, readTextFile, renderTemplate } from "./payload.ts";
 
 const OFFLINE_HINT = (ref: string) => `channel is offline: start a stream first (ivsctl ingest ${ref})`;
@@ -27,7 +28,7 @@ export interface PutOptions {
 
 export async function putMetadata(ctx: Context, opts: PutOptions): Promise<void> {
   parseResourceRef(opts.channel, "channel");
-  const metadata = await readPayload(opts.payload, () => ctx.io.readStdin());
+  const metadata = await readPayload(opts.payload, (limit) => ctx.io.readStdin(limit));
   checkPayload(metadata, { json: opts.json });
   const ivs = await ctx.aws.ivs();
   let arn = opts.channel;
@@ -154,7 +155,7 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
   parseResourceRef(opts.channel, "channel");
   if (opts.everyMs < 200) throw usageError(`--every must be at least 200ms (PutMetadata allows ${CHANNEL_TPS} a second per channel)`);
   if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw usageError("--count must be a positive integer");
-  const template = opts.template !== undefined ? readTextFile(opts.template, "--template").replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
+  const template = opts.template !== undefined ? readTextFile(opts.template, "--template", READ_LIMITS.template).replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
   checkPayload(renderTemplate(template, 1, new Date(ctx.now())), { json: opts.json, what: "the rendered template" });
 
   const ivs: IvsClient = await ctx.aws.ivs();

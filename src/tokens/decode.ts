@@ -10,6 +10,7 @@ import { formatDuration } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { Cell } from "../cli/output.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { readKeyFile } from "./es384.ts";
 
 export type TokenKind = "playback" | "participant" | "unknown";
@@ -102,7 +103,7 @@ function expiryOf(d: DecodedToken, nowMs: number): { expiresAt?: string; expired
 }
 
 export async function decodeToken(ctx: Context, o: { token: string }): Promise<void> {
-  const input = o.token === "-" ? (await ctx.io.readStdin()).trim() : o.token;
+  const input = o.token === "-" ? (await ctx.io.readStdin({ maxBytes: READ_LIMITS.jwt, what: "the token on stdin" })).trim() : o.token;
   const d = decodeJwt(input);
   const now = ctx.now();
   const exp = expiryOf(d, now);
@@ -143,7 +144,7 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
 }
 
 export async function verifyToken(ctx: Context, o: { token: string; publicKey?: string }): Promise<void> {
-  const input = o.token === "-" ? (await ctx.io.readStdin()).trim() : o.token;
+  const input = o.token === "-" ? (await ctx.io.readStdin({ maxBytes: READ_LIMITS.jwt, what: "the token on stdin" })).trim() : o.token;
   const d = decodeJwt(input);
   if (d.header.alg !== "ES384") throw usageError(`IVS tokens are signed with ES384; this token says alg ${JSON.stringify(d.header.alg)}`);
   const ref = o.publicKey ?? (typeof d.header.kid === "string" && d.header.kid.startsWith("arn:") ? d.header.kid : undefined);

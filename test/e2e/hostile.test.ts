@@ -3,10 +3,11 @@
  * are not configuration (a Go-style binary reads no bunfig.toml or .env).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, baseEnv, ensureBinary } from "../helpers/cli.ts";
+import { BIN, baseEnv, ensureBinary, ivsctl } from "../helpers/cli.ts";
 
 beforeAll(() => ensureBinary());
 
@@ -38,5 +39,57 @@ describe("no autoload of bunfig.toml or .env from the working directory", () => 
     // Without the .env there is no region: a configuration error, before any request.
     expect(code).toBe(3);
     expect(stderr).toContain("no AWS region");
+  });
+});
+
+describe("reads are bounded: over the limit is exit 2 at once", () => {
+  // A dead endpoint: every case must fail before any request.
+  const env = { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" };
+  const run = async (args: string[], stdin?: string) => {
+    const proc = Bun.spawn([BIN, ...args, "--local"], { env: baseEnv(env), stdin: stdin ? Bun.file(stdin) : "ignore", stdout: "pipe", stderr: "pipe", timeout: 15_000 });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    return { code, stdout, stderr };
+  };
+  const cases: [string, string[], string | undefined, string][] = [
+    ["metadata put ch @/dev/zero", ["metadata", "put", "ch", "@/dev/zero"], undefined, "error: payload file is larger than 1026 bytes"],
+    ["metadata put ch - </dev/zero", ["metadata", "put", "ch", "-"], "/dev/zero", "error: the payload on stdin is larger than 1026 bytes"],
+    ["keys import /dev/zero", ["keys", "import", "/dev/zero"], undefined, "error: public key file is larger than 8192 bytes"],
+    ["token decode - </dev/zero", ["token", "decode", "-"], "/dev/zero", "error: the token on stdin is larger than 8192 bytes"],
+    ["channel token ch --key /dev/urandom", ["channel", "token", "ch", "--key", "/dev/urandom"], undefined, "error: key file is larger than 8192 bytes"],
+    ["playback-key import - </dev/urandom", ["playback-key", "import", "-"], "/dev/urandom", "error: the key on stdin is larger than 8192 bytes"],
+    ["ingest --stream-key-file /dev/zero", ["ingest", "ch", "--stream-key-file", "/dev/zero", "--dry-run"], undefined, "error: --stream-key-file is larger than 1024 bytes"],
+  ];
+  for (const [name, args, stdin, line] of cases) {
+    test(name, async () => {
+      const r = await run(args, stdin);
+      expect(r.stderr.split("\n")[0]).toStartWith(line);
+      expect(r.code).toBe(2);
+    });
+  }
+});
+
+describe("private key files with loose modes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ivsctl-keymode-"));
+  const env = { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" };
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
+  const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  for (const mode of [0o644, 0o777, 0o640]) {
+    test(`mode 0${mode.toString(8)}: one warning line, as ssh gives`, async () => {
+      const file = join(dir, `k${mode.toString(8)}.pem`);
+      writeFileSync(file, pem);
+      chmodSync(file, mode);
+      const r = await ivsctl(["keys", "import", file, "--dry-run", "--local"], { env });
+      expect(r.code).toBe(0);
+      const warnings = r.stderr.split("\n").filter((l) => l.includes("chmod 600"));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(`private key file ${file} has mode 0${mode.toString(8)}`);
+    });
+  }
+  test("mode 0600: no warning", async () => {
+    const file = join(dir, "k600.pem");
+    writeFileSync(file, pem, { mode: 0o600 });
+    const r = await ivsctl(["keys", "import", file, "--dry-run", "--local"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("chmod 600");
   });
 });
