@@ -138,3 +138,8 @@ function cleanMessage(message: string): string {
       .trim() || "unknown error"
   );
 }
+
+/** A "does not exist" failure (AWS's or ours, exit 4): what `--if-exists` turns into success. */
+export function isNotFound(err: unknown): boolean {
+  return toCliError(err).exitCode === ExitCode.NotFound;
+}

@@ -16,7 +16,7 @@ import {
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { parseDuration } from "../cli/duration.ts";
-import { stateError, toCliError } from "../cli/errors.ts";
+import { isNotFound, stateError, toCliError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
@@ -106,18 +106,62 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   ctx.out.result({ publicKey }, { kind: "record", fields: [["ARN", publicKey!.arn], ["Name", publicKey!.name], ["Fingerprint", publicKey!.fingerprint]] });
 }
 
-export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; dryRun: boolean; overrides: RoleOverrides }): Promise<void> {
+/** The stack a key belongs to, by its `ivsctl:owner` tag or (VP sample keys) its `<stack>-PublicKey-<epoch ms>` name. */
+export function ownerStackOf(k: { name?: string; tags?: Record<string, string> }): string | undefined {
+  return k.tags?.[KEY_TAG.owner] ?? /^(.+)-PublicKey-\d{13}$/.exec(k.name ?? "")?.[1];
+}
+
+/**
+ * Is `arn` the current signing key of some backend? With a stack (or key secret) given, its secret
+ * says. Without one, the key's own tags or name say whose it is, and that stack's secret is read.
+ * When the secret cannot be read, a key of a stack that was never retired (no `ivsctl:retire-after`)
+ * counts as current: refusing wrongly costs a --force, deleting wrongly breaks every live token.
+ */
+async function currentForBackend(ctx: Context, arn: string, overrides: RoleOverrides): Promise<string | undefined> {
+  if (ctx.globals.stack || overrides.keySecret || ctx.env.IVSCTL_KEY_SECRET) {
+    const current = await currentKeyArn(ctx, overrides);
+    return current.arn === arn ? `stack ${ctx.globals.stack ?? current.secretArn}` : undefined;
+  }
+  const rt = await ctx.aws.realtime();
+  const { publicKey } = await rt.send(new GetPublicKeyCommand({ arn })).catch((e) => {
+    throw toCliError(e, `reading public key ${arn}`);
+  });
+  const owner = ownerStackOf(publicKey ?? {});
+  if (!owner) return undefined;
+  try {
+    const current = await currentKeyArn({ ...ctx, globals: { ...ctx.globals, stack: owner } }, {});
+    return current.arn === arn ? `stack ${owner}` : undefined;
+  } catch (e) {
+    if (publicKey?.tags?.[KEY_TAG.retireAfter] !== undefined) return undefined;
+    ctx.log.debug(`cannot read the key secret of stack ${owner}: ${(e as Error).message}`);
+    return `stack ${owner} (by its tags; its key secret could not be read)`;
+  }
+}
+
+export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; dryRun: boolean; overrides: RoleOverrides; ifExists?: boolean }): Promise<void> {
   checkPublicKeyArn(o.arn, "<arn>");
-  const current = await currentKeyArn(ctx, o.overrides);
-  if (current.arn === o.arn && !o.force) {
-    throw stateError(`${o.arn} is the current signing key of stack ${ctx.globals.stack ?? current.secretArn}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
+  const gone = () => ctx.out.result({ arn: o.arn, deleted: false, existed: false }, { kind: "record", fields: [["Already gone", o.arn]] });
+  if (!o.force) {
+    let currentFor: string | undefined;
+    try {
+      currentFor = await currentForBackend(ctx, o.arn, o.overrides);
+    } catch (e) {
+      if (o.ifExists && isNotFound(e)) return gone();
+      throw e;
+    }
+    if (currentFor) {
+      throw stateError(`${o.arn} is the current signing key of ${currentFor}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
+    }
   }
   if (o.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
   await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);
   const rt = await ctx.aws.realtime();
-  await rt.send(new DeletePublicKeyCommand({ arn: o.arn })).catch((e) => {
+  try {
+    await rt.send(new DeletePublicKeyCommand({ arn: o.arn }));
+  } catch (e) {
+    if (o.ifExists && isNotFound(e)) return gone();
     throw toCliError(e, `deleting public key ${o.arn}`);
-  });
+  }
   ctx.log.success(`deleted public key ${o.arn}`);
   ctx.out.result({ arn: o.arn, deleted: true }, { kind: "record", fields: [["Deleted", o.arn]] });
 }
