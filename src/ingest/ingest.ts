@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { READ_LIMITS, readTextFileBounded } from "../cli/bounded-read.ts";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
+import { checkDurationMs } from "../cli/duration.ts";
 import { CliError, configError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { redactString } from "../cli/redact.ts";
@@ -13,6 +14,9 @@ import { rtmpsIngestUrl } from "../channel/urls.ts";
 import { ffmpegArgs, findFfmpeg, runFfmpeg, type FfmpegStats } from "./ffmpeg.ts";
 import { channelLimitBps, checkAbsoluteLimits, checkChannelLimits, checkStageLimits, defaultBitrate, formatMbps, STAGE_MAX_BPS, type IngestOptions } from "./options.ts";
 import { buildPlan, FONT_CANDIDATES } from "./plan.ts";
+
+/** IVS ends a stream after 48 hours. */
+export const MAX_STREAM_MS = 48 * 3_600_000;
 
 const INSTALL_HINT = "install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG_PATH";
 
@@ -22,6 +26,8 @@ export function checkIngestOptions(opts: IngestOptions): void {
   if (targets === 0) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
   if (opts.durationMs !== undefined && opts.durationMs <= 0) throw usageError("--duration must be positive");
+  // IVS ends a stream after 48 hours (REFERENCE.md, Channels): a longer test stream is not one stream.
+  if (opts.durationMs !== undefined) checkDurationMs(opts.durationMs, "--duration", MAX_STREAM_MS);
   // GetIngestConfiguration takes an ARN; ingest configurations have no name lookup here.
   if (opts.ingestConfig !== undefined && parseResourceRef(opts.ingestConfig, "ingest-configuration").kind !== "arn") {
     throw usageError(`--ingest-config must be an ingest-configuration ARN (got "${opts.ingestConfig}")`);

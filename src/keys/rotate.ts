@@ -22,7 +22,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, unlinkSync } from "node:fs";
 import type { Context } from "../cli/context.ts";
 import { parseTags } from "../aws/tags.ts";
-import { formatDuration } from "../cli/duration.ts";
+import { checkDurationMs, formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
@@ -53,6 +53,7 @@ const STEP_NAMES = ["generate key pair", "import public key", "store private key
 
 export function checkRotate(ctx: Context, o: RotateOptions): void {
   if (!Number.isFinite(o.graceMs) || o.graceMs < 0) throw usageError("--grace must be 0s or a positive duration");
+  checkDurationMs(o.graceMs, "--grace");
   const hasSecret = Boolean(ctx.globals.stack || o.overrides.keySecret || ctx.env.IVSCTL_KEY_SECRET);
   if (hasSecret && o.privateKeyFile) throw usageError("--private-key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
   if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --private-key-file FILE");

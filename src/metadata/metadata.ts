@@ -3,6 +3,7 @@ import { PutMetadataCommand, type IvsClient } from "@aws-sdk/client-ivs";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { resolveChannelArn } from "../channel/channels.ts";
 import type { Context } from "../cli/context.ts";
+import { checkDurationMs, MAX_TIMER_MS } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { READ_LIMITS } from "../cli/bounded-read.ts";
@@ -154,6 +155,7 @@ export interface LoopOptions {
 export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<void> {
   parseResourceRef(opts.channel, "channel");
   if (opts.everyMs < 200) throw usageError(`--every must be at least 200ms (PutMetadata allows ${CHANNEL_TPS} a second per channel)`);
+  checkDurationMs(opts.everyMs, "--every", MAX_TIMER_MS);
   if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw usageError("--count must be a positive integer");
   const template = opts.template !== undefined ? readTextFile(opts.template, "--template", READ_LIMITS.template).replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
   checkPayload(renderTemplate(template, 1, new Date(ctx.now())), { json: opts.json, what: "the rendered template" });

@@ -94,6 +94,7 @@ async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count
 
 export async function mintStageTokens(ctx: Context, o: StageTokenOptions): Promise<void> {
   checkStageToken(o);
+  const threads = o.selfSigned ? mintThreads(ctx.env) : 1; // a bad IVSCTL_MINT_THREADS is exit 3 before any call
   // Key first (file errors are exit 2 before any call), then the stage.
   const key = o.selfSigned ? await loadSigningKey(ctx, o) : undefined;
   const { stage } = await fetchStage(ctx, o.stage);
@@ -110,7 +111,6 @@ export async function mintStageTokens(ctx: Context, o: StageTokenOptions): Promi
   const nowMs = ctx.now();
   const ids = Array.from({ length: count }, (_, i) => (o.participantId ? (o.count === undefined ? o.participantId : `${o.participantId}-${i + 1}`) : newParticipantId()));
   const claims = ids.map((id) => claimsFor(stage, o.token, id, nowMs));
-  const threads = mintThreads(ctx.env);
   const signed = await signMany(claims, key, threads);
   signed.forEach((s, i) => emit(selfSignedResult(stage, key, o.token, ids[i]!, s, nowMs)));
   if (o.count !== undefined) ctx.log.success(`signed ${count} participant token(s) with ${key.publicKeyArn} on ${Math.min(threads, count)} thread(s)`);

@@ -5,6 +5,7 @@
 import type { ECSClient, KeyValuePair, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
 import type { Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
+import { checkDurationMs, MAX_TIMER_MS } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { HumanView } from "../cli/output.ts";
@@ -87,6 +88,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   checkAsset(opts.asset);
   if (opts.timeoutMs !== undefined && !opts.wait) throw usageError("--timeout applies only with --wait");
   if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
+  if (opts.timeoutMs !== undefined) checkDurationMs(opts.timeoutMs, "--timeout", MAX_TIMER_MS);
 
   const resolver = stackResolver(ctx, opts.overrides);
   const ecs = await ctx.aws.ecs();
