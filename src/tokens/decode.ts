@@ -4,6 +4,7 @@
  * may fetch a real-time public key by ARN (IVS never returns playback public keys).
  */
 import type { KeyObject } from "node:crypto";
+import { arnProblem } from "../aws/resolve.ts";
 import { parseArn } from "../contract/arn.ts";
 import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
@@ -121,7 +122,7 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
   const { importPublicKeyPem } = await import("./es384.ts");
   if (ref.startsWith("arn:")) {
     const arn = parseArn(ref);
-    if (!arn || arn.service !== "ivs") throw usageError(`"${ref}" is not an IVS key ARN`);
+    if (!arn || arnProblem(ref) || arn.service !== "ivs") throw usageError(`"${ref}" is not an IVS key ARN${arnProblem(ref) ? `: ${arnProblem(ref)}` : ""}`);
     if (arn.resourceType === "playback-key") {
       throw usageError(
         "IVS does not return playback public keys (GetPlaybackKeyPair gives only the ARN and fingerprint)",

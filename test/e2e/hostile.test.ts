@@ -93,3 +93,85 @@ describe("private key files with loose modes", () => {
     expect(r.stderr).not.toContain("chmod 600");
   });
 });
+
+describe("configuration errors are exit 3 before any call", () => {
+  const home = mkdtempSync(join(tmpdir(), "ivsctl-cfg-"));
+  // [name, argv, env, what the one error line names]
+  const cases: [string, string[], Record<string, string>, string][] = [
+    ["--endpoint-url http://127.0.0.1:99999", ["channel", "list", "--endpoint-url", "http://127.0.0.1:99999", "--region", "us-east-1"], {}, "error: --endpoint-url"],
+    ["--endpoint-url http://[::1", ["channel", "list", "--endpoint-url", "http://[::1", "--region", "us-east-1"], {}, "error: --endpoint-url"],
+    ["IVSCTL_LOCAL_ENDPOINT=garbage", ["channel", "list", "--local"], { IVSCTL_LOCAL_ENDPOINT: "garbage" }, "error: IVSCTL_LOCAL_ENDPOINT"],
+    ["IVSCTL_REQUEST_TIMEOUT_MS=abc", ["channel", "list", "--local"], { IVSCTL_REQUEST_TIMEOUT_MS: "abc", IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9" }, "error: IVSCTL_REQUEST_TIMEOUT_MS"],
+    ["IVSCTL_REQUEST_TIMEOUT_MS=-1", ["channel", "list", "--local"], { IVSCTL_REQUEST_TIMEOUT_MS: "-1", IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9" }, "error: IVSCTL_REQUEST_TIMEOUT_MS"],
+    ["IVSCTL_REQUEST_TIMEOUT_MS=1e99", ["channel", "list", "--local"], { IVSCTL_REQUEST_TIMEOUT_MS: "1e99", IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9" }, "error: IVSCTL_REQUEST_TIMEOUT_MS"],
+    ["IVSCTL_LOCAL=2", ["channel", "list"], { IVSCTL_LOCAL: "2", AWS_REGION: "us-east-1" }, "error: IVSCTL_LOCAL must be"],
+    ["IVSCTL_STREAM_KEY=''", ["ingest", "ch", "--dry-run", "--local"], { IVSCTL_STREAM_KEY: "", IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9" }, "error: IVSCTL_STREAM_KEY is set but empty"],
+    ["--local with no endpoint and no runtime file", ["channel", "list", "--local"], { IVSCTL_HOME: home, HOME: home }, "error: local mode: no emulator endpoint is known"],
+  ];
+  for (const [name, args, env, line] of cases) {
+    test(name, async () => {
+      const r = await ivsctl(args, { env });
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toStartWith(line);
+      expect(r.code).toBe(3);
+    });
+  }
+  test("--debug prints the endpoint used", async () => {
+    const r = await ivsctl(["channel", "list", "--local", "--debug"], { env: { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" } });
+    expect(r.stderr).toContain("endpoint http://127.0.0.1:9 from IVSCTL_LOCAL_ENDPOINT");
+  });
+});
+
+describe("ARNs are checked whole before any call (exit 2, not a request to a dead endpoint)", () => {
+  const good = "arn:aws:ivs:us-west-2:123456789012:channel/AbCdEf012345";
+  for (const arn of [`${good}/`, `${good}:extra`, `${good}?x=1#f`, "arn:aws:ivs:us-west-2:123456789012:channel/../x", "arn:aws:ivs::123456789012:channel/x", "arn:aws:ivs:us-west-2::channel/x", ` ${good}`]) {
+    test(JSON.stringify(arn), async () => {
+      const r = await ivsctl(["channel", "get", arn, "--local"], { env: { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" } });
+      expect(r.stderr).toStartWith("error: malformed ARN");
+      expect(r.code).toBe(2);
+    });
+  }
+  test("channel get -- demo: after --, demo is the channel", async () => {
+    const r = await ivsctl(["channel", "get", "--local", "--", "demo"], { env: { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" } });
+    expect(r.stderr).not.toContain("missing required argument");
+    expect(r.code).toBe(6); // it got as far as calling the (dead) endpoint
+  });
+});
+
+describe("--local never talks to an emulator it did not mean", () => {
+  const homes = [mkdtempSync(join(tmpdir(), "ivsctl-job-a-")), mkdtempSync(join(tmpdir(), "ivsctl-job-b-"))];
+  const envOf = (home: string) => ({ IVSCTL_HOME: home, HOME: home });
+  afterAll(async () => {
+    for (const home of homes) await ivsctl(["local", "stop"], { env: envOf(home) });
+  });
+
+  test("two CI jobs side by side, each with its own IVSCTL_HOME, --port 0", async () => {
+    const endpoints: string[] = [];
+    for (const [i, home] of homes.entries()) {
+      const r = await ivsctl(["local", "start", "--detach", "--port", "0", "--state", ":memory:", "-o", "json"], { env: envOf(home) });
+      expect(r.code).toBe(0);
+      endpoints.push(JSON.parse(r.stdout).endpoint);
+      expect((await ivsctl(["channel", "create", "--name", `job-${i}`, "--local", "-o", "json"], { env: envOf(home) })).code).toBe(0);
+    }
+    expect(endpoints[0]).not.toBe(endpoints[1]);
+    for (const [i, home] of homes.entries()) {
+      const r = await ivsctl(["channel", "list", "--local", "-o", "json"], { env: envOf(home) });
+      expect(JSON.parse(r.stdout).channels.map((c: { name: string }) => c.name)).toEqual([`job-${i}`]);
+    }
+  });
+
+  test("local start --detach --port P while one runs on another port is exit 5", async () => {
+    const r = await ivsctl(["local", "start", "--detach", "--port", "1", "--state", ":memory:"], { env: envOf(homes[0]!) });
+    expect(r.stderr.split("\n")[0]).toMatch(/^error: ivsctl local is already running at http:\/\/127\.0\.0\.1:\d+ \(pid \d+\), not on port 1/);
+    expect(r.code).toBe(5);
+  });
+
+  test("-q silences local stop's table; afterwards --local is exit 3, not another emulator", async () => {
+    const r = await ivsctl(["local", "stop", "-q"], { env: envOf(homes[1]!) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    const after = await ivsctl(["channel", "list", "--local"], { env: envOf(homes[1]!) });
+    expect(after.code).toBe(3);
+  });
+});
