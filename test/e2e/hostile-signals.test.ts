@@ -1,0 +1,109 @@
+/**
+ * Issue 12, signals: SIGINT, SIGTERM and SIGHUP stop the work, clean up and exit 130/143/129; no
+ * child survives and no temporary resource is left.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { IVSRealTimeClient, ListIngestConfigurationsCommand } from "@aws-sdk/client-ivs-realtime";
+import { BIN, baseEnv, ensureBinary, json } from "../helpers/cli.ts";
+import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
+import { alive, childPids, waitFor } from "../helpers/proc.ts";
+import { skipReason, which } from "../helpers/tools.ts";
+
+const HAS_FFMPEG = Boolean(which("ffmpeg"));
+if (!HAS_FFMPEG) skipReason("ingest signal tests with real ffmpeg", "ffmpeg");
+
+let local: LocalEmulator;
+let stageArn: string;
+
+beforeAll(async () => {
+  ensureBinary();
+  local = await startEmulator();
+  expect((await local.run(["channel", "create", "--name", "sig-e2e"])).code).toBe(0);
+  stageArn = json(await local.run(["stage", "create", "--name", "sig-stage", "--no-token", "-o", "json"])).stage.arn;
+});
+afterAll(() => local?.stop());
+
+const ffmpegChildren = (pid: number) => childPids(pid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("ffmpeg"));
+async function ingestConfigurations(): Promise<string[]> {
+  const rt = new IVSRealTimeClient({ region: "us-east-1", endpoint: local.endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+  return ((await rt.send(new ListIngestConfigurationsCommand({ filterByStageArn: stageArn }))).ingestConfigurations ?? []).map((c) => c.arn!);
+}
+
+/** Read stdout lines until one satisfies `until`; returns the lines so far and the reader to finish with. */
+async function readUntil(stream: ReadableStream<Uint8Array>, until: (line: string) => boolean): Promise<{ lines: string[]; rest: () => Promise<string> }> {
+  const reader = stream.getReader();
+  let buf = "";
+  const lines: string[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += new TextDecoder().decode(value);
+    const parts = buf.split("\n");
+    buf = parts.pop()!;
+    lines.push(...parts);
+    if (parts.some(until)) break;
+  }
+  return {
+    lines,
+    rest: async () => {
+      let more = buf;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return more;
+        more += new TextDecoder().decode(value);
+      }
+    },
+  };
+}
+const isLive = async () => (await local.run(["metadata", "put", "sig-e2e", "probe"])).code === 0;
+
+describe.skipIf(!HAS_FFMPEG)("ingest under signals", () => {
+  for (const [signal, code] of [["SIGHUP", 129], ["SIGTERM", 143]] as const) {
+    test(`${signal} during ingest: ffmpeg stopped, exit ${code}, summary flushed`, async () => {
+      const proc = Bun.spawn([BIN, "ingest", "sig-e2e", "--local", "-o", "json"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
+      const stderrText = new Response(proc.stderr).text();
+      // The {"event":"live"} line is how a CI script knows the stream is LIVE (no sleep, no polling).
+      const live = await readUntil(proc.stdout, (l) => l.includes('"event":"live"'));
+      expect(JSON.parse(live.lines[0]!)).toMatchObject({ event: "live" });
+      expect(await isLive()).toBe(true);
+      const ff = ffmpegChildren(proc.pid);
+      expect(ff).toHaveLength(1);
+      proc.kill(signal);
+      const [rest, stderr, exit] = await Promise.all([live.rest(), stderrText, proc.exited]);
+      expect(exit).toBe(code);
+      expect(stderr).toMatch(new RegExp(`error: interrupted \\(${signal}\\): ffmpeg stopped after`));
+      const events = [...live.lines, ...rest.trim().split("\n")].map((l) => JSON.parse(l));
+      expect(events.at(-1)).toMatchObject({ event: "summary", interrupted: signal });
+      await waitFor("ffmpeg to exit", () => !alive(ff[0]!), 40);
+      await waitFor("the channel to go OFFLINE", async () => !(await isLive()));
+    }, 30_000);
+  }
+
+  test("SIGHUP during ingest --stage: ffmpeg stopped, the temporary ingest configuration deleted", async () => {
+    const proc = Bun.spawn([BIN, "ingest", "--stage", stageArn, "--local", "-o", "json"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
+    await waitFor("ffmpeg to start", () => ffmpegChildren(proc.pid).length === 1);
+    expect(await ingestConfigurations()).toHaveLength(1);
+    const ff = ffmpegChildren(proc.pid);
+    proc.kill("SIGHUP");
+    const [, stderr, exit] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(exit).toBe(129);
+    expect(stderr).toContain("deleted temporary ingest configuration");
+    expect(await ingestConfigurations()).toEqual([]);
+    await waitFor("ffmpeg to exit", () => !alive(ff[0]!), 40);
+  }, 30_000);
+
+  test("SIGHUP right after the temporary configuration exists (before ffmpeg runs): nothing survives", async () => {
+    const proc = Bun.spawn([BIN, "ingest", "--stage", stageArn, "--local", "-o", "json"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
+    const seen = new Set<number>();
+    const watch = setInterval(() => ffmpegChildren(proc.pid).forEach((p) => seen.add(p)), 20);
+    const early = await readUntil(proc.stderr, (l) => l.includes("created temporary ingest configuration"));
+    proc.kill("SIGHUP");
+    const [, rest, exit] = await Promise.all([new Response(proc.stdout).text(), early.rest(), proc.exited]);
+    clearInterval(watch);
+    expect(exit).toBe(129);
+    expect(rest).toContain("deleted temporary ingest configuration");
+    expect(await ingestConfigurations()).toEqual([]);
+    for (const p of seen) await waitFor(`ffmpeg ${p} to exit`, () => !alive(p), 40);
+  }, 30_000);
+});
