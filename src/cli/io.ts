@@ -16,6 +16,11 @@ export interface IO {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /**
+   * Resolves once what was written to stdout has been handed to the OS. Streaming commands await it
+   * between batches: memory stays flat when the reader is slow, and signal handlers get to run.
+   */
+  flush?(): Promise<void>;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -33,6 +38,8 @@ export function processIO(): IO {
       }
       return false;
     },
+    // The write callback can come back without a turn of the event loop; the timer gives signal handlers theirs.
+    flush: () => new Promise<void>((resolve) => process.stdout.write("", () => setTimeout(resolve, 0))),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -56,6 +63,8 @@ export function bufferIO(opts: { stdin?: string; answers?: boolean[]; tty?: bool
     stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: opts.tty ?? false,
     stdinIsTTY: opts.tty ?? false,
+    // A macrotask, as a real flush is: timers and signal handlers get their turn.
+    flush: () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
     out: () => out,
     err: () => err,
   };

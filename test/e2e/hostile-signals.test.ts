@@ -107,3 +107,34 @@ describe.skipIf(!HAS_FFMPEG)("ingest under signals", () => {
     for (const p of seen) await waitFor(`ffmpeg ${p} to exit`, () => !alive(p), 40);
   }, 30_000);
 });
+
+describe("--count minting streams JSON Lines and stops at once on a signal", () => {
+  let keyFile: string;
+  beforeAll(async () => {
+    const dir = (await import("node:fs")).mkdtempSync((await import("node:path")).join((await import("node:os")).tmpdir(), "ivsctl-mint-"));
+    keyFile = `${dir}/playback.pem`;
+    expect((await local.run(["playback-key", "create", "--name", "sig", "--out", keyFile])).code).toBe(0);
+    expect((await local.run(["keys", "rotate", "--stack", "ivsctl-local", "--yes"])).code).toBe(0);
+  });
+  const cases: [string, string[], (doc: any) => void][] = [
+    ["stage token --self-signed --count 100000", ["stage", "token", "sig-stage", "--self-signed", "--stack", "ivsctl-local", "--count", "100000"], (d) => expect(d.participantToken.token).toBeString()],
+    ["channel token --count 100000", ["channel", "token", "sig-e2e", "--key", "KEY", "--count", "100000"], (d) => expect(Object.keys(d).sort()).toEqual(["channelArn", "claims", "expiresAt", "playbackUrl", "token"])],
+  ];
+  for (const [name, args, check] of cases) {
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      test(`${name}: ${signal} after the first lines is exit ${code}; every line written is whole`, async () => {
+        const proc = Bun.spawn([BIN, ...args.map((a) => (a === "KEY" ? keyFile : a)), "--local", "-o", "json"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
+        const stderrText = new Response(proc.stderr).text();
+        const first = await readUntil(proc.stdout, () => true);
+        proc.kill(signal);
+        const [rest, stderr, exit] = await Promise.all([first.rest(), stderrText, proc.exited]);
+        expect(exit).toBe(code);
+        const lines = [...first.lines, ...rest.split("\n")].filter((l) => l !== "");
+        expect(lines.length).toBeGreaterThan(0);
+        expect(lines.length).toBeLessThan(100_000);
+        for (const l of [lines[0]!, lines.at(-1)!]) check(JSON.parse(l));
+        expect(stderr).toMatch(new RegExp(`error: interrupted \\(${signal}\\): ${lines.length} of 100000 (participant|playback) token\\(s\\) written`));
+      }, 60_000);
+    }
+  }
+});
