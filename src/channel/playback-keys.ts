@@ -19,6 +19,7 @@ import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
 import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 
 export const PLAYBACK_KEY_QUOTA = 3;
 
@@ -130,7 +131,7 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
 
 export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string>; dryRun: boolean }): Promise<void> {
   checkName(o.name);
-  const pem = o.file === "-" ? await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" }) : readKeyFile(o.file, "public key file", (line) => ctx.log.warn(line));
+  const pem = o.file === "-" ? await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" }) : readKeyFile(o.file, "public key file", warnLine(ctx.io));
   // Accepts a public key, or a private key whose public half is sent: key material never leaves otherwise.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, o.file === "-" ? "stdin" : o.file));
   const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };

@@ -11,6 +11,7 @@ import { toCliError, usageError } from "../cli/errors.ts";
 import { interruptedError, signalScope } from "../cli/signals.ts";
 import type { JWTPayload } from "jose";
 import { importPrivateKeyPem, signEs384, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 import { checkPlaybackTokenOptions, MAX_TOKEN_COUNT, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
 import { resolveChannelArn } from "./channels.ts";
 
@@ -43,7 +44,7 @@ export function pemFromSecretString(s: string): string {
 
 /** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
 export async function loadPlaybackSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
-  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file", (line) => ctx.log.warn(line)), o.keyFile);
+  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file", warnLine(ctx.io)), o.keyFile);
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const sm = await ctx.aws.secrets();
   let value: string | undefined;

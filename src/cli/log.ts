@@ -28,3 +28,11 @@ export function createLogger(io: IO, opts: { quiet: boolean; debug: boolean; col
     debug: (m) => get().debug(escapeControls(m)),
   };
 }
+
+/**
+ * One `warning:` line on stderr, whatever the log level: for what must be seen even with -q, as ssh
+ * shows its key-permission warning (consola would frame it with blank lines).
+ */
+export function warnLine(io: IO): (line: string) => void {
+  return (line) => io.stderr.write(`warning: ${escapeControls(line)}\n`);
+}

@@ -19,6 +19,7 @@ import { parseDuration } from "../cli/duration.ts";
 import { isNotFound, stateError, toCliError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
 
 export const KEY_TAG = { owner: "ivsctl:owner", importedAt: "ivsctl:imported-at", retireAfter: "ivsctl:retire-after" } as const;
@@ -92,7 +93,7 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   let pem: string;
   if (o.file === "-") pem = await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" });
   else {
-    pem = readKeyFile(o.file, "public key file", (line) => ctx.log.warn(line));
+    pem = readKeyFile(o.file, "public key file", warnLine(ctx.io));
   }
   // A private key PEM is accepted: only its public half is sent.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));

@@ -15,6 +15,7 @@ import type { Context } from "../cli/context.ts";
 import { configError, toCliError, usageError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { importPrivateKeyPem, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 
 export interface SigningKeyDoc {
   privateKeyPem: string;
@@ -112,7 +113,7 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
   if (o.privateKeyFile) {
     if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
     checkPublicKeyArn(o.publicKeyArn);
-    const pem = readKeyFile(o.privateKeyFile, "private key file", (line) => ctx.log.warn(line));
+    const pem = readKeyFile(o.privateKeyFile, "private key file", warnLine(ctx.io));
     const privateKey = importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`);
     await checkKeyPairMatches(ctx, privateKey, o.publicKeyArn, o.privateKeyFile);
     return { privateKey, privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };

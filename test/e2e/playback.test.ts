@@ -134,7 +134,7 @@ describe("playback-key create / import / list / get / delete", () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toStartWith(`error: ${p256} is an EC key on prime256v1, not P-384 (secp384r1)\n`);
     const p256priv = join(dir, "p256-private.pem");
-    writeFileSync(p256priv, generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    writeFileSync(p256priv, generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o600 });
     const r3 = await local.run(["channel", "token", channelArn, "--key", p256priv], { env: DEAD });
     expect(r3.code).toBe(2);
     expect(r3.stderr).toStartWith(`error: ${p256priv} is an EC key on prime256v1, not P-384 (secp384r1)\n`);
