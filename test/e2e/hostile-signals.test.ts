@@ -138,3 +138,17 @@ describe("--count minting streams JSON Lines and stops at once on a signal", () 
     }
   }
 });
+
+describe("metadata loop under SIGHUP", () => {
+  test("stops at once (not after --every), prints its summary line, exit 129", async () => {
+    const proc = Bun.spawn([BIN, "metadata", "loop", "sig-e2e", "--every", "10m", "--local", "-o", "json"], { env: baseEnv(local.env), stdout: "pipe", stderr: "pipe" });
+    const stderrText = new Response(proc.stderr).text();
+    const first = await readUntil(proc.stdout, (l) => l.includes('"counter":1'));
+    proc.kill("SIGHUP");
+    const [rest, stderr, exit] = await Promise.all([first.rest(), stderrText, proc.exited]);
+    expect(exit).toBe(129);
+    const last = JSON.parse(rest.trim().split("\n").at(-1)!);
+    expect(last.summary).toMatchObject({ interrupted: "SIGHUP" });
+    expect(stderr).toContain("error: interrupted (SIGHUP): after 0 sent, 1 error(s)");
+  }, 30_000);
+});
