@@ -152,3 +152,24 @@ describe("metadata loop under SIGHUP", () => {
     expect(stderr).toContain("error: interrupted (SIGHUP): after 0 sent, 1 error(s)");
   }, 30_000);
 });
+
+describe("demo under Ctrl-C", () => {
+  test("stops after the step in hand, summary printed, emulator stopped, exit 130, no child left", async () => {
+    const proc = Bun.spawn([BIN, "demo", "-o", "json"], { env: baseEnv(), stdout: "pipe", stderr: "pipe" });
+    const stdoutText = new Response(proc.stdout).text();
+    const seen = new Set<number>();
+    const watch = setInterval(() => childPids(proc.pid).forEach((p) => seen.add(p)), 20);
+    const early = await readUntil(proc.stderr, (l) => l.includes("── 3."));
+    proc.kill("SIGINT");
+    const [stdout, rest, exit] = await Promise.all([stdoutText, early.rest(), proc.exited]);
+    clearInterval(watch);
+    expect(exit).toBe(130);
+    const statuses = JSON.parse(stdout).steps.map((s: { status: string }) => s.status);
+    expect(statuses).toHaveLength(9);
+    expect(statuses.slice(0, 2)).toEqual(["ok", "ok"]);
+    expect(statuses.at(-1)).toBe("interrupted");
+    expect(rest).toContain("error: interrupted (SIGINT): the demo stopped after");
+    expect(rest).not.toContain("── 9.");
+    for (const p of seen) await waitFor(`child ${p} to exit`, () => !alive(p), 40);
+  }, 60_000);
+});
