@@ -96,7 +96,12 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   const rtSdk = await import("@aws-sdk/client-ivs-realtime");
   const smSdk = useSecret ? await import("@aws-sdk/client-secrets-manager") : undefined;
   const sm = useSecret ? await ctx.aws.secrets() : undefined;
-  const undo: { what: string; run: () => Promise<void> }[] = [];
+  // Each undo may return a note on what it found ("already unlabelled"), for the honest report.
+  const undo: { what: string; run: () => Promise<string | void> }[] = [];
+  const versionStages = async () => (await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }))).VersionIdsToStages ?? {};
+  const currentOf = (stages: Record<string, string[]>) => Object.entries(stages).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
+  const anotherWon = (nowCurrent: string | undefined) =>
+    stateError(`another rotation won: AWSCURRENT is now ${nowCurrent ?? "none"} (it was ${current?.versionId ?? "none"} when this one started)`, "ConcurrentRotation", "the other rotation's key is current; re-run `ivsctl keys rotate` if you still want another one");
   const report = (i: number, status: StepReport["status"], detail?: string) => {
     const s = steps[i]!;
     s.status = status;
@@ -136,7 +141,11 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
       const vid = newVersionId;
       undo.push({
         what: `unlabel secret version ${vid}`,
-        run: async () => void (await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: vid }))),
+        run: async () => {
+          // A concurrent rotation's PutSecretValue moves the shared pending label (and Secrets Manager may drop the then unlabelled version): nothing left to undo.
+          if (!(await versionStages())[vid]?.includes(PENDING_STAGE)) return "already unlabelled by another rotation";
+          await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: vid }));
+        },
       });
       report(2, "done", `secret version ${vid} (not current yet)`);
     } else {
@@ -149,18 +158,24 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     // 4. record current
     stepIndex = 3;
     if (useSecret) {
-      const d = await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }));
-      const nowCurrent = Object.entries(d.VersionIdsToStages ?? {}).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
+      const stages = await versionStages();
+      const nowCurrent = currentOf(stages);
       // Secrets Manager makes a secret's first version AWSCURRENT whatever labels it was given:
       // then the switch already happened (and there is no earlier version to fall back to).
       const firstVersion = !current?.versionId && nowCurrent === newVersionId;
-      if (nowCurrent !== current?.versionId && !firstVersion) {
-        throw stateError(`the key secret changed during this rotation (AWSCURRENT is now ${nowCurrent ?? "none"}, was ${current?.versionId ?? "none"}): another rotation ran concurrently`, "ConcurrentRotation", "re-run `ivsctl keys rotate` once the other one has finished");
-      }
+      // Another rotation ran meanwhile if AWSCURRENT moved, or if its PutSecretValue took the pending label from our version.
+      if (!firstVersion && (nowCurrent !== current?.versionId || !stages[newVersionId!]?.includes(PENDING_STAGE))) throw anotherWon(nowCurrent);
       if (!firstVersion) {
-        await sm!.send(
-          new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
-        );
+        try {
+          await sm!.send(
+            new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
+          );
+        } catch (e) {
+          // Lost the race between the check above and the move: say so, not "version not found".
+          const after = currentOf(await versionStages().catch(() => ({})));
+          if (after !== current?.versionId && after !== newVersionId) throw anotherWon(after);
+          throw e;
+        }
       }
       // The pending label has served its purpose; AWSCURRENT now marks the version.
       const unlabelled = await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: newVersionId })).then(
@@ -214,10 +229,12 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   } catch (e) {
     report(stepIndex, "failed", toCliError(e).message);
     const failures: string[] = [];
+    const undone: string[] = [];
     for (const u of undo.reverse()) {
       try {
-        await u.run();
-        ctx.log.info(`rollback: ${u.what}`);
+        const note = await u.run();
+        undone.push(note ? `${u.what} (${note})` : u.what);
+        ctx.log.info(`rollback: ${u.what}${note ? ` (${note})` : ""}`);
       } catch (ue) {
         failures.push(`${u.what}: ${toCliError(ue).message}`);
       }
@@ -225,11 +242,14 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     // Only claim a rollback when every undo succeeded; otherwise the message names what is left.
     if (failures.length === 0) for (let i = stepIndex - 1; i >= 1; i--) if (steps[i]!.status === "done") steps[i]!.status = "rolled back";
     const err = toCliError(e, `keys rotate: step ${stepIndex + 1} (${STEP_NAMES[stepIndex]})`);
+    const lost = err.code === "ConcurrentRotation";
     const tail = failures.length
-      ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}`
-      : undo.length
-        ? "; rolled back: the previous key is still current and no new key remains"
-        : "";
+      ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}${undone.length ? `; undone: ${undone.join("; ")}` : ""}`
+      : lost
+        ? `; undone: ${undone.length ? undone.join("; ") : "nothing was changed"}`
+        : undo.length
+          ? "; rolled back: the previous key is still current and no new key remains"
+          : "";
     throw new CliError(`${err.message}${tail}`, { exitCode: err.exitCode, code: err.code, hint: err.hint, cause: e });
   }
 
