@@ -1,4 +1,5 @@
 /** Channel operations. Each takes the injected context; the IVS SDK loads only with this module. */
+import { deleteUnlessGone } from "../cli/if-exists.ts";
 import {
   CreateChannelCommand,
   DeleteChannelCommand,
@@ -140,7 +141,8 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
   }
 }
 
-export async function deleteChannel(ctx: Context, opts: { channel: string; dryRun: boolean }): Promise<void> {
+export async function deleteChannel(ctx: Context, opts: { channel: string; dryRun: boolean; ifExists?: boolean }): Promise<void> {
+  if (opts.ifExists) return deleteUnlessGone(ctx, true, opts.channel, "channel", () => deleteChannel(ctx, { ...opts, ifExists: false }));
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   let arn: string;

@@ -3,6 +3,7 @@
  * public half, and puts the private PEM in a 0600 file or a Secrets Manager secret; it is never
  * printed. IVS allows 3 key pairs per region and never returns key material.
  */
+import { deleteUnlessGone } from "../cli/if-exists.ts";
 import { existsSync, unlinkSync } from "node:fs";
 import {
   DeletePlaybackKeyPairCommand,
@@ -179,7 +180,8 @@ export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deletePlaybackKey(ctx: Context, o: { key: string; dryRun: boolean }): Promise<void> {
+export async function deletePlaybackKey(ctx: Context, o: { key: string; dryRun: boolean; ifExists?: boolean }): Promise<void> {
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.key, "playback key", () => deletePlaybackKey(ctx, { ...o, ifExists: false }));
   parseResourceRef(o.key, "playback-key");
   const ivs = await ctx.aws.ivs();
   let arn: string;

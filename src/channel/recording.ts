@@ -1,4 +1,5 @@
 /** Recording configurations (S3). Cannot be updated: delete and create. */
+import { deleteUnlessGone } from "../cli/if-exists.ts";
 import {
   CreateRecordingConfigurationCommand,
   DeleteRecordingConfigurationCommand,
@@ -127,7 +128,8 @@ export async function getRecording(ctx: Context, ref: string): Promise<void> {
   }
 }
 
-export async function deleteRecording(ctx: Context, o: { recording: string; dryRun: boolean }): Promise<void> {
+export async function deleteRecording(ctx: Context, o: { recording: string; dryRun: boolean; ifExists?: boolean }): Promise<void> {
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.recording, "recording configuration", () => deleteRecording(ctx, { ...o, ifExists: false }));
   parseResourceRef(o.recording, RESOURCE);
   const ivs = await ctx.aws.ivs();
   let arn: string;

@@ -51,7 +51,8 @@ function flagLabel(name: string, def: FlagDef): string {
 
 function flagDescription(def: FlagDef): string {
   let d = def.description ?? "";
-  if (def.repeatable) d += " (repeatable)";
+  // Said once: a description may already say it ("A channel (repeatable); …").
+  if (def.repeatable && !/\brepeatable\b/i.test(d)) d += " (repeatable)";
   if ((def as { required?: boolean }).required) d += " (required)";
   return d;
 }

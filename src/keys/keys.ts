@@ -3,6 +3,7 @@
  * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
  * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
  */
+import { deleteUnlessGone } from "../cli/if-exists.ts";
 import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { checkResourceName } from "../aws/resolve.ts";
 import {
@@ -16,7 +17,7 @@ import {
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { parseDuration } from "../cli/duration.ts";
-import { isNotFound, stateError, toCliError } from "../cli/errors.ts";
+import { stateError, toCliError } from "../cli/errors.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
 import { warnLine } from "../cli/log.ts";
@@ -141,15 +142,9 @@ async function currentForBackend(ctx: Context, arn: string, overrides: RoleOverr
 
 export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; dryRun: boolean; overrides: RoleOverrides; ifExists?: boolean }): Promise<void> {
   checkPublicKeyArn(o.arn, "<arn>");
-  const gone = () => ctx.out.result({ arn: o.arn, deleted: false, existed: false }, { kind: "record", fields: [["Already gone", o.arn]] });
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.arn, "public key", () => deleteKey(ctx, { ...o, ifExists: false }));
   if (!o.force) {
-    let currentFor: string | undefined;
-    try {
-      currentFor = await currentForBackend(ctx, o.arn, o.overrides);
-    } catch (e) {
-      if (o.ifExists && isNotFound(e)) return gone();
-      throw e;
-    }
+    const currentFor = await currentForBackend(ctx, o.arn, o.overrides);
     if (currentFor) {
       throw stateError(`${o.arn} is the current signing key of ${currentFor}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
     }
@@ -157,12 +152,9 @@ export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; 
   if (o.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
   await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);
   const rt = await ctx.aws.realtime();
-  try {
-    await rt.send(new DeletePublicKeyCommand({ arn: o.arn }));
-  } catch (e) {
-    if (o.ifExists && isNotFound(e)) return gone();
+  await rt.send(new DeletePublicKeyCommand({ arn: o.arn })).catch((e) => {
     throw toCliError(e, `deleting public key ${o.arn}`);
-  }
+  });
   ctx.log.success(`deleted public key ${o.arn}`);
   ctx.out.result({ arn: o.arn, deleted: true }, { kind: "record", fields: [["Deleted", o.arn]] });
 }

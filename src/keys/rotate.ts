@@ -38,6 +38,8 @@ export interface RotateOptions {
   privateKeyFile?: string;
   overrides: RoleOverrides;
   restartVps?: RestartVps;
+  /** --verbose: the step lines on stderr even with -o json (which is otherwise quiet on stderr but for errors). */
+  verbose?: boolean;
 }
 
 export const PENDING_STAGE = "IVSCTL_PENDING";
@@ -102,11 +104,13 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   const currentOf = (stages: Record<string, string[]>) => Object.entries(stages).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
   const anotherWon = (nowCurrent: string | undefined) =>
     stateError(`another rotation won: AWSCURRENT is now ${nowCurrent ?? "none"} (it was ${current?.versionId ?? "none"} when this one started)`, "ConcurrentRotation", "the other rotation's key is current; re-run `ivsctl keys rotate` if you still want another one");
+  // With -o json the steps are in the document: stderr stays quiet unless --verbose.
+  const chatty = ctx.globals.output !== "json" || o.verbose === true;
   const report = (i: number, status: StepReport["status"], detail?: string) => {
     const s = steps[i]!;
     s.status = status;
     if (detail !== undefined) s.detail = detail;
-    ctx.log.info(`step ${s.step}/6 ${s.name}: ${status}${s.detail ? ` (${s.detail})` : ""}`);
+    if (chatty) ctx.log.info(`step ${s.step}/6 ${s.name}: ${status}${s.detail ? ` (${s.detail})` : ""}`);
   };
 
   let stepIndex = 0;
@@ -221,7 +225,7 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
           if ((e as Error).name !== "ResourceNotFoundException") throw e;
         });
         steps[4]!.detail += `; deleted orphan ${k.arn} (from an interrupted rotation)`;
-        ctx.log.info(`deleted orphaned key ${k.arn} (imported by an interrupted rotation, never current)`);
+        if (chatty) ctx.log.info(`deleted orphaned key ${k.arn} (imported by an interrupted rotation, never current)`);
       }
     } catch (e) {
       ctx.log.warn(`could not clean up orphaned keys: ${toCliError(e).message} (\`ivsctl keys prune\` retries)`);
@@ -234,7 +238,7 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
       try {
         const note = await u.run();
         undone.push(note ? `${u.what} (${note})` : u.what);
-        ctx.log.info(`rollback: ${u.what}${note ? ` (${note})` : ""}`);
+        if (chatty) ctx.log.info(`rollback: ${u.what}${note ? ` (${note})` : ""}`);
       } catch (ue) {
         failures.push(`${u.what}: ${toCliError(ue).message}`);
       }
@@ -265,7 +269,7 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
     }
   } else report(5, "skipped");
 
-  ctx.log.success(`rotated the signing key${ctx.globals.stack ? ` of stack ${ctx.globals.stack}` : ""}: ${newArn}`);
+  if (chatty) ctx.log.success(`rotated the signing key${ctx.globals.stack ? ` of stack ${ctx.globals.stack}` : ""}: ${newArn}`);
   ctx.out.result(
     {
       rotated: true,

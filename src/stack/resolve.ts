@@ -74,7 +74,7 @@ export class StackResolver {
     if (r.value === undefined) {
       const spec: RoleSpec = ROLE_SPECS[name];
       throw configError(
-        `no ${spec.description.charAt(0).toLowerCase()}${spec.description.slice(1)} found${this.stackName ? ` in stack ${this.stackName}` : ""}`,
+        `no ${lowerFirst(spec.description)} found${this.stackName ? ` in stack ${this.stackName}` : ""}`,
         `pass --${spec.flag}, set ${spec.env}${this.stackName ? "" : ", or name a stack with --stack"}`,
       );
     }
@@ -133,4 +133,9 @@ function ambiguous(role: RoleName, spec: RoleSpec, stack: string, candidates: st
     `stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`,
     `choose one with --${spec.flag} or ${spec.env}`,
   );
+}
+
+/** "Task definition" -> "task definition", but "ECS cluster" stays (an acronym keeps its case). */
+export function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }

@@ -17,6 +17,8 @@ export interface CreateStageOptions extends KeySourceOptions {
   token?: TokenOptions;
   selfSigned: boolean;
   dryRun: boolean;
+  /** --if-not-exists: a stage with this --name already there is printed (created: false) instead of refused (exit 5). */
+  ifNotExists?: boolean;
 }
 
 export interface StageTokenOptions extends KeySourceOptions {

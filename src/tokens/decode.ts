@@ -136,7 +136,10 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
     try {
       pem = (await rt.send(new GetPublicKeyCommand({ arn: ref }))).publicKey?.publicKeyMaterial;
     } catch (e) {
-      throw toCliError(e, `fetching public key ${ref}`);
+      const err = toCliError(e, `fetching public key ${ref}`);
+      // A kid naming a deleted key is a verification failure like any other (exit 5), not "not found".
+      if (err.exitCode === ExitCode.NotFound) throw new CliError(`the token's key ${ref} no longer exists: the token cannot verify`, { exitCode: ExitCode.State, code: "KeyNotFound" });
+      throw err;
     }
     if (!pem) throw new CliError(`public key ${ref} came back without key material`, { exitCode: ExitCode.Internal, code: "NoKeyMaterial" });
     return { key: importPublicKeyPem(pem, ref), source: ref };

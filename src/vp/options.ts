@@ -36,6 +36,8 @@ export interface InviteOptions {
   /** How long --wait waits (default 2 minutes); only with --wait. */
   timeoutMs?: number;
   force: boolean;
+  /** --if-none: a stage that already has an active ivsctl VP is success (exit 0, `invited: false`), not exit 5. */
+  ifNone?: boolean;
   overrides: RoleOverrides;
   dryRun: boolean;
 }

@@ -41,6 +41,9 @@ describe("stage lifecycle", () => {
     expect(out.stage.tags).toEqual({ team: "rt" });
     for (const k of ["whip", "events", "rtmp", "rtmps"]) expect(out.stage.endpoints[k]).toBeString();
     expect(out.stage.endpoints.rtmps).toStartWith("rtmps://");
+    // AWS's CreateStage name and shape: participantTokens, an array (issue 12).
+    expect(out.participantTokens).toHaveLength(1);
+    out.participantToken = out.participantTokens[0];
     expect(out.participantToken.source).toBe("api");
     expect(out.participantToken.userId).toBe("host");
     expect(out.participantToken.capabilities).toEqual(["PUBLISH"]);
@@ -63,7 +66,7 @@ describe("stage lifecycle", () => {
 
   test("--no-token creates no token; list and get by name, id and ARN agree", async () => {
     const out = json(await local.run(["stage", "create", "--name", "quiet", "--no-token", "-o", "json"]));
-    expect(out.participantToken).toBeNull();
+    expect(out.participantTokens).toEqual([]);
     const id = out.stage.arn.split("/").pop();
     const list = json(await local.run(["stage", "list", "-o", "json"]));
     expect(list.stages.map((s: { arn: string }) => s.arn)).toContain(out.stage.arn);

@@ -86,7 +86,7 @@ describe("keys delete: the current key of any known backend needs --force", () =
     expect(e.exitCode).toBe(4);
     const ctx = context();
     await deleteKey(ctx, { arn: publicKeyArn, force: false, dryRun: false, overrides: {}, ifExists: true });
-    expect(JSON.parse(ctx.io.out())).toEqual({ arn: publicKeyArn, deleted: false, existed: false });
+    expect(JSON.parse(ctx.io.out())).toEqual({ arn: publicKeyArn, ref: publicKeyArn, deleted: false, existed: false });
   });
 });
 
