@@ -10,13 +10,17 @@ const TARGETS = [
   ["bun-windows-x64", "ivsctl-windows-x64.exe"],
 ] as const;
 
+// A release binary reads no configuration from the directory it runs in: a bunfig.toml `preload`
+// would run foreign code and a .env could redirect signed requests (issue 12). Same flags as `bun run build`.
+const NO_AUTOLOAD = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
+
 const only = process.argv.slice(2);
 let failed = 0;
 for (const [target, name] of TARGETS) {
   if (only.length && !only.some((o) => target.includes(o))) continue;
   const started = performance.now();
   const proc = Bun.spawnSync(
-    ["bun", "build", "src/entry.ts", "src/main.ts", "--compile", "--minify", "--bytecode", "--format=esm", `--target=${target}`, "--outfile", `dist/release/${name}`],
+    ["bun", "build", "src/entry.ts", "src/main.ts", "--compile", ...NO_AUTOLOAD, "--minify", "--bytecode", "--format=esm", `--target=${target}`, "--outfile", `dist/release/${name}`],
     { stdout: "ignore", stderr: "pipe" },
   );
   const secs = ((performance.now() - started) / 1000).toFixed(1);

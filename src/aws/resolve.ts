@@ -8,10 +8,29 @@ export function checkResourceName(name: string | undefined, flag = "--name"): vo
   }
 }
 
-/** Whether value is an ARN of this service and resource type (any partition, through the one ARN parser). */
+/** Resource ids in the ARNs ivsctl takes: segments of letters, digits, - and _ (ECS tasks: `task/<cluster>/<id>`). */
+const RESOURCE_ID = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Why `value` is not one whole, well-formed ARN (undefined when it is). The ARN parser is lenient
+ * (the emulator shares it); what a user passes is checked whole before any call: no whitespace, a
+ * region and a 12-digit account, and an id without `/..`, `:extra`, `?query`, `#fragment` or a trailing `/`.
+ */
+export function arnProblem(value: string): string | undefined {
+  if (/\s/.test(value)) return "it holds whitespace";
+  const arn = parseArn(value);
+  if (!arn) return "it is not arn:<partition>:<service>:<region>:<account>:<type>/<id>";
+  if (!REGION.test(arn.region)) return arn.region ? `"${arn.region}" is not a region` : "its region is empty";
+  if (!/^\d{12}$/.test(arn.account)) return "its account is empty";
+  if (!RESOURCE_ID.test(arn.resourceId)) return `its resource id "${arn.resourceId}" holds characters no id has`;
+  return undefined;
+}
+
+/** Whether value is a whole ARN of this service and resource type (any partition, through the one ARN parser). */
 export function isArnOf(value: string, service: string, resourceType: string): boolean {
   const arn = parseArn(value);
-  return arn !== undefined && arn.service === service && arn.resourceType === resourceType && /^[a-zA-Z0-9-]+$/.test(arn.resourceId);
+  return arnProblem(value) === undefined && arn!.service === service && arn!.resourceType === resourceType && /^[a-zA-Z0-9-]+$/.test(arn!.resourceId);
 }
 
 export interface Named {
@@ -29,8 +48,9 @@ export function parseResourceRef(value: string, resourceType: string, service = 
   const v = value.trim();
   if (!v) throw usageError(`empty ${resourceType} name`);
   if (v.startsWith("arn:")) {
-    const arn = parseArn(v);
-    if (!arn) throw usageError(`malformed ARN "${v}"`, `expected arn:aws:${service}:<region>:<account>:${resourceType}/<id>`);
+    const problem = arnProblem(value);
+    if (problem) throw usageError(`malformed ARN "${value}": ${problem}`, `expected arn:aws:${service}:<region>:<account>:${resourceType}/<id>`);
+    const arn = parseArn(v)!;
     if (arn.service !== service || arn.resourceType !== resourceType) {
       throw usageError(`"${v}" is a ${arn.service} ${arn.resourceType} ARN, not a ${resourceType} ARN`);
     }

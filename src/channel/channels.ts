@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { deleteResource } from "../cli/delete.ts";
+import { deleteResource, deleteUnlessGone } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
@@ -140,6 +140,7 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
 }
 
 export async function deleteChannel(ctx: Context, opts: { channel: string; ifExists?: boolean; force?: boolean }): Promise<void> {
+  if (opts.ifExists) return deleteUnlessGone(ctx, true, opts.channel, "channel", () => deleteChannel(ctx, { ...opts, ifExists: false }));
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {
@@ -153,5 +154,5 @@ export async function deleteChannel(ctx: Context, opts: { channel: string; ifExi
     },
     operation: "DeleteChannel",
     send: (arn) => ivs.send(new DeleteChannelCommand({ arn })),
-  }, opts);
+  });
 }

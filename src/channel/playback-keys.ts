@@ -14,12 +14,14 @@ import {
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn, checkResourceName } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { deleteResource } from "../cli/delete.ts";
+import { deleteResource, deleteUnlessGone } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { HumanView } from "../cli/output.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile, readKeyFile } from "../tokens/es384.ts";
 import { collect } from "../aws/paginate.ts";
+import { warnLine } from "../cli/log.ts";
 
 export const PLAYBACK_KEY_QUOTA = 3;
 
@@ -130,7 +132,7 @@ export async function createPlaybackKey(ctx: Context, o: CreatePlaybackKeyOption
 
 export async function importPlaybackKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string> }): Promise<void> {
   checkName(o.name);
-  const pem = o.file === "-" ? await ctx.io.readStdin() : readKeyFile(o.file, "public key file");
+  const pem = o.file === "-" ? await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" }) : readKeyFile(o.file, "public key file", warnLine(ctx.io));
   // Accepts a public key, or a private key whose public half is sent: key material never leaves otherwise.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, o.file === "-" ? "stdin" : o.file));
   const request = { publicKeyMaterial, ...(o.name ? { name: o.name } : {}), ...(o.tags ? { tags: o.tags } : {}) };
@@ -175,6 +177,7 @@ export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
 }
 
 export async function deletePlaybackKey(ctx: Context, o: { key: string; ifExists?: boolean }): Promise<void> {
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.key, "playback key", () => deletePlaybackKey(ctx, { ...o, ifExists: false }));
   parseResourceRef(o.key, "playback-key");
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {
@@ -184,5 +187,5 @@ export async function deletePlaybackKey(ctx: Context, o: { key: string; ifExists
     operation: "DeletePlaybackKeyPair",
     send: (arn) => ivs.send(new DeletePlaybackKeyPairCommand({ arn })),
     consequence: "Tokens signed with its private key stop working",
-  }, o);
+  });
 }

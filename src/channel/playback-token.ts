@@ -9,7 +9,10 @@ import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { configError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { interruptedError, signalScope } from "../cli/signals.ts";
+import type { JWTPayload } from "jose";
 import { importPrivateKeyPem, signEs384, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 import { checkPlaybackTokenOptions, MAX_TOKEN_COUNT, mintPlaybackTokens, playbackClaims, playbackUrlWithToken, type PlaybackTokenOptions } from "../tokens/playback.ts";
 import { resolveChannelArn } from "./channels.ts";
 import { channelRef, requireChannelSource } from "./target.ts";
@@ -44,7 +47,7 @@ export function pemFromSecretString(s: string): string {
 
 /** The private signing key, from a file or a Secrets Manager secret, checked to be P-384. */
 export async function loadPlaybackSigningKey(ctx: Context, o: { keyFile?: string; secret?: string }): Promise<KeyObject> {
-  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file"), o.keyFile);
+  if (o.keyFile) return importPrivateKeyPem(readKeyFile(o.keyFile, "key file", warnLine(ctx.io)), o.keyFile);
   const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const sm = await ctx.aws.secrets();
   let value: string | undefined;
@@ -108,31 +111,41 @@ export async function channelToken(ctx: Context, o: ChannelTokenOptions): Promis
   const opts: PlaybackTokenOptions = { ...o, channelArn };
   const now = ctx.now();
 
+  // One shape for every token, with or without --count: {channelArn, token, playbackUrl, expiresAt, claims}.
+  const documentOf = (token: string, claims: JWTPayload) => ({ channelArn, token, playbackUrl: playbackUrlWithToken(playbackUrl, token), expiresAt: new Date((claims.exp as number) * 1000), claims });
   if (o.count === 1) {
     const claims = playbackClaims(opts, now);
-    const token = await signEs384(claims, signingKey);
-    const url = playbackUrlWithToken(playbackUrl, token);
-    const expiresAt = new Date((claims.exp as number) * 1000);
-    ctx.out.result(
-      { token, playbackUrl: url, channelArn, expiresAt, claims },
-      {
-        kind: "record",
-        fields: [
-          ["Channel", channelArn],
-          ["Expires", `${expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z")} (in ${formatDuration(o.ttlMs)})`],
-          ["Token", token],
-          ["Playback URL", url],
-        ],
-      },
-    );
+    const doc = documentOf(await signEs384(claims, signingKey), claims);
+    ctx.out.result(doc, {
+      kind: "record",
+      fields: [
+        ["Channel", channelArn],
+        ["Expires", `${doc.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z")} (in ${formatDuration(o.ttlMs)})`],
+        ["Token", doc.token],
+        ["Playback URL", doc.playbackUrl],
+      ],
+    });
     return;
   }
-  // --count N: JSON Lines, one key, a fresh single-use uuid per token when asked.
-  for await (const { token, claims } of mintPlaybackTokens(signingKey, opts, o.count, now)) {
-    const url = playbackUrlWithToken(playbackUrl, token);
-    const line: Record<string, unknown> = { token, playbackUrl: url, exp: claims.exp };
-    if (claims["aws:single-use-uuid"]) line.singleUseUuid = claims["aws:single-use-uuid"];
-    ctx.out.line(line, url);
+  // --count N: JSON Lines, one key, a fresh single-use uuid per token when asked; flushed every
+  // batch (flat memory), and a signal stops after the batch in hand (src/cli/signals.ts).
+  const signals = signalScope();
+  let done = 0;
+  try {
+    for await (const { token, claims } of mintPlaybackTokens(signingKey, opts, o.count, now)) {
+      const doc = documentOf(token, claims);
+      ctx.out.line(doc, doc.playbackUrl);
+      if (++done % PLAYBACK_BATCH === 0) {
+        await ctx.io.flush?.();
+        if (signals.signal) break;
+      }
+    }
+  } finally {
+    signals.release();
   }
+  if (signals.signal) throw interruptedError(signals.signal, `${done} of ${o.count} playback token(s) written`);
   ctx.log.success(`minted ${o.count} playback tokens for ${channelArn}`);
 }
+
+/** Playback tokens written between flushes (and signal checks) in --count mode. */
+export const PLAYBACK_BATCH = 256;

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ivs";
 import { parseResourceRef, resolveArn } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { deleteResource } from "../cli/delete.ts";
+import { deleteResource, deleteUnlessGone } from "../cli/delete.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { pollUntil } from "../cli/wait.ts";
 import { CliError, doing, notFoundError, stateError, toCliError, usageError } from "../cli/errors.ts";
@@ -148,6 +148,7 @@ export async function getRecording(ctx: Context, given: string | undefined): Pro
 }
 
 export async function deleteRecording(ctx: Context, o: { recording: string; ifExists?: boolean }): Promise<void> {
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.recording, "recording configuration", () => deleteRecording(ctx, { ...o, ifExists: false }));
   parseResourceRef(o.recording, RESOURCE);
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {
@@ -156,5 +157,5 @@ export async function deleteRecording(ctx: Context, o: { recording: string; ifEx
     resolve: () => resolveRecordingArn(ivs, o.recording),
     operation: "DeleteRecordingConfiguration",
     send: (arn) => ivs.send(new DeleteRecordingConfigurationCommand({ arn })),
-  }, o);
+  });
 }

@@ -3,6 +3,7 @@
  * CreateStreamKey (AWS's documented way to reset a key). Key values only ever reach stdout
  * through ctx.out, which redacts them unless --show-secrets.
  */
+import { deleteUnlessGone } from "../cli/delete.ts";
 import {
   CreateStreamKeyCommand,
   DeleteStreamKeyCommand,
@@ -150,7 +151,8 @@ async function isLive(ivs: IvsClient, channelArn: string): Promise<boolean> {
   }
 }
 
-export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean }): Promise<void> {
+export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean; ifExists?: boolean }): Promise<void> {
+  if (ref.ifExists) return deleteUnlessGone(ctx, true, ref.key ?? ref.channel, "stream key", () => deleteStreamKey(ctx, { ...ref, ifExists: false }));
   checkStreamKeyRef(ref);
   const ivs = await ctx.aws.ivs();
   let arn: string;

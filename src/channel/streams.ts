@@ -12,7 +12,10 @@ import {
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
+import { checkDurationMs, MAX_TIMER_MS } from "../cli/duration.ts";
 import { doing, toCliError, usageError } from "../cli/errors.ts";
+import { signalScope } from "../cli/signals.ts";
+import { pollUntil } from "../cli/wait.ts";
 import type { Cell } from "../cli/output.ts";
 import { resolveChannelArn } from "./channels.ts";
 
@@ -168,5 +171,65 @@ export async function getSession(ctx: Context, o: { channel: string; streamId: s
       },
       { kind: "table", title: "Events", columns: ["time", "name", "type"], rows: events.map((e) => [e.eventTime, e.name, e.type]) },
     ],
+  );
+}
+
+export const STREAM_STATES = ["LIVE", "OFFLINE"] as const;
+export type StreamState = (typeof STREAM_STATES)[number];
+
+export interface StreamWaitOptions {
+  channel: string;
+  /** The state to wait for (default LIVE). */
+  state: StreamState;
+  /** How long to wait (default 30 s); over it is exit 6, as every --wait. */
+  timeoutMs: number;
+}
+
+/** How often `stream wait` asks GetStream: within IVS's rate limits, quick enough for CI. */
+export const STREAM_WAIT_INTERVAL_MS = 500;
+
+/**
+ * `ivsctl stream wait <channel> [--state LIVE|OFFLINE] [--timeout 30s]`: block until the stream is
+ * in that state, so a CI script needs no `sleep`. Exit 0 with the stream, 6 on timeout, 130/143/129
+ * on a signal.
+ */
+export async function waitStream(ctx: Context, o: StreamWaitOptions): Promise<void> {
+  parseResourceRef(o.channel, "channel");
+  if (!(STREAM_STATES as readonly string[]).includes(o.state)) throw usageError(`--state must be one of ${STREAM_STATES.join(", ")} (got "${o.state}")`);
+  if (!(o.timeoutMs > 0)) throw usageError("--timeout must be more than 0");
+  checkDurationMs(o.timeoutMs, "--timeout", MAX_TIMER_MS);
+  const ivs = await ctx.aws.ivs();
+  const started = performance.now();
+  const signals = signalScope();
+  let channelArn = o.channel;
+  let stream: Stream;
+  try {
+    channelArn = await resolveChannelArn(ivs, o.channel).catch((e) => {
+      throw toCliError(e, `finding channel ${o.channel}`);
+    });
+    const probe = () =>
+      ivs.send(new GetStreamCommand({ channelArn })).then(
+        (r) => r.stream!,
+        (e) => {
+          if ((e as Error).name === "ChannelNotBroadcasting") return { channelArn, state: "OFFLINE" } as Stream;
+          throw toCliError(e, `reading the stream of ${channelArn}`);
+        },
+      );
+    stream = await pollUntil(probe, (s) => s.state === o.state, {
+      what: `the stream of ${channelArn} to be ${o.state}`,
+      timeoutMs: o.timeoutMs,
+      intervalMs: STREAM_WAIT_INTERVAL_MS,
+      now: () => performance.now(),
+      describe: (s) => `still ${s.state ?? "unknown"}`,
+      abort: signals.abort,
+    });
+  } finally {
+    signals.release();
+  }
+  const waitedMs = Math.round(performance.now() - started);
+  ctx.log.success(`the stream of ${channelArn} is ${o.state} (waited ${(waitedMs / 1000).toFixed(1)} s)`);
+  ctx.out.result(
+    { channelArn, state: o.state, waitedMs, stream: o.state === "LIVE" ? stream : null },
+    { kind: "record", fields: [["Channel", channelArn], ["State", o.state], ["Health", stream.health], ["Waited", `${(waitedMs / 1000).toFixed(1)} s`]] },
   );
 }

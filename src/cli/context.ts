@@ -1,5 +1,5 @@
 import type { ParsedArgs } from "./args.ts";
-import { usageError } from "./errors.ts";
+import { configError, usageError } from "./errors.ts";
 import type { Env, IO } from "./io.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { OUTPUT_FORMATS, Output, type OutputFormat } from "./output.ts";
@@ -42,7 +42,16 @@ export interface Program {
   version: string;
 }
 
-const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+/**
+ * A boolean environment switch: 1/true/yes/on or 0/false/no/off (or empty). Anything else is exit 3:
+ * IVSCTL_LOCAL=2 silently meaning "real AWS" is how a CI job talks to the wrong account.
+ */
+export function envSwitch(env: Env, name: string): boolean {
+  const v = env[name];
+  if (v === undefined || /^(|0|false|no|off)$/i.test(v.trim())) return false;
+  if (/^(1|true|yes|on)$/i.test(v.trim())) return true;
+  throw configError(`${name} must be 1 or 0 (true/false, yes/no, on/off); got "${v}"`);
+}
 
 export function resolveGlobals(args: ParsedArgs, env: Env, io: IO): GlobalOptions {
   const output = (args.string("output") ?? env.IVSCTL_OUTPUT ?? "table").toLowerCase();
@@ -62,12 +71,12 @@ export function resolveGlobals(args: ParsedArgs, env: Env, io: IO): GlobalOption
     endpointUrl,
     stack: args.string("stack") ?? (env.IVSCTL_STACK || undefined),
     output: output as OutputFormat,
-    local: args.bool("local") ?? truthy(env.IVSCTL_LOCAL),
+    local: args.bool("local") ?? envSwitch(env, "IVSCTL_LOCAL"),
     yes: args.flag("yes"),
     dryRun: args.flag("dry-run"),
     quiet: args.flag("quiet"),
     color: !noColor && io.stdoutIsTTY,
-    debug: args.flag("debug") || truthy(env.IVSCTL_DEBUG),
+    debug: args.flag("debug") || envSwitch(env, "IVSCTL_DEBUG"),
     showSecrets: args.flag("show-secrets"),
   };
 }

@@ -1,8 +1,7 @@
 import type { Context } from "./context.ts";
 import { confirmOrRefuse } from "./context.ts";
 import { printDryRun } from "./dry-run.ts";
-import { CliError, doing } from "./errors.ts";
-import { ExitCode } from "./exit-codes.ts";
+import { doing, isNotFound } from "./errors.ts";
 
 /** One resource to delete: how to find it, and the call that deletes it. */
 export interface Deletion {
@@ -19,31 +18,26 @@ export interface Deletion {
   consequence?: string;
 }
 
-/**
- * The delete flow every delete command shares: resolve, --dry-run, confirm, send, report.
- * With `ifExists`, a resource that is already gone is success (for re-runs), and says so.
- */
-export async function deleteResource(ctx: Context, d: Deletion, opts: { ifExists?: boolean } = {}): Promise<void> {
-  let arn: string;
-  try {
-    arn = await doing(`deleting ${d.noun} ${d.ref}`, d.resolve);
-  } catch (e) {
-    if (opts.ifExists && e instanceof CliError && e.exitCode === ExitCode.NotFound) return reportGone(ctx, d);
-    throw e;
-  }
+/** The delete flow every simple delete shares: resolve, --dry-run, confirm, send, report. */
+export async function deleteResource(ctx: Context, d: Deletion): Promise<void> {
+  const arn = await doing(`deleting ${d.noun} ${d.ref}`, d.resolve);
   if (ctx.globals.dryRun) return printDryRun(ctx, d.operation, { arn });
   await confirmOrRefuse(ctx, `Delete ${d.noun} ${arn}?${d.consequence ? ` ${d.consequence}` : ""}`);
-  try {
-    await doing(`deleting ${d.noun} ${d.ref}`, () => d.send(arn));
-  } catch (e) {
-    if (opts.ifExists && e instanceof CliError && e.exitCode === ExitCode.NotFound) return reportGone(ctx, d, arn);
-    throw e;
-  }
+  await doing(`deleting ${d.noun} ${d.ref}`, () => d.send(arn));
   ctx.log.success(`deleted ${d.noun} ${arn}`);
   ctx.out.result({ arn, deleted: true }, { kind: "record", fields: [["Deleted", arn]] });
 }
 
-function reportGone(ctx: Context, d: Deletion, arn?: string): void {
-  ctx.log.info(`${d.noun} ${arn ?? d.ref} does not exist: nothing to delete (--if-exists)`);
-  ctx.out.result({ arn: arn ?? null, ref: d.ref, deleted: false, existed: false }, { kind: "record", fields: [["Already gone", arn ?? d.ref]] });
+/**
+ * `--if-exists` for every delete: a resource that is already gone is success (exit 0), so a CI re-run
+ * or a cleanup trap never fails on it. The document says so: `{arn, ref, deleted: false, existed: false}`.
+ */
+export async function deleteUnlessGone(ctx: Context, ifExists: boolean | undefined, ref: string, what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (!ifExists || !isNotFound(e)) throw e;
+    ctx.log.info(`${what} ${ref} does not exist: nothing to delete (--if-exists)`);
+    ctx.out.result({ arn: ref.startsWith("arn:") ? ref : null, ref, deleted: false, existed: false }, { kind: "record", fields: [["Already gone", ref]] });
+  }
 }

@@ -1,4 +1,5 @@
 import { ExitCode } from "./exit-codes.ts";
+import { escapeControls } from "./sanitize.ts";
 
 /**
  * The one error type the CLI reports. Everything thrown from a command is turned into this
@@ -11,11 +12,13 @@ export class CliError extends Error {
   readonly hint?: string;
 
   constructor(message: string, opts: { exitCode: ExitCode; code: string; hint?: string; cause?: unknown }) {
-    super(message, { cause: opts.cause });
+    // Messages echo input (names, ARNs, server text): escaped here, once, so an error stays one line
+    // and no control sequence reaches the terminal (src/cli/sanitize.ts).
+    super(escapeControls(message), { cause: opts.cause });
     this.name = "CliError";
     this.exitCode = opts.exitCode;
-    this.code = opts.code;
-    this.hint = opts.hint;
+    this.code = escapeControls(opts.code);
+    this.hint = opts.hint === undefined ? undefined : escapeControls(opts.hint);
   }
 }
 
@@ -149,4 +152,9 @@ export async function doing<T>(what: string, step: () => Promise<T>): Promise<T>
   } catch (e) {
     throw toCliError(e, what);
   }
+}
+
+/** A "does not exist" failure (AWS's or ours, exit 4): what `--if-exists` turns into success. */
+export function isNotFound(err: unknown): boolean {
+  return toCliError(err).exitCode === ExitCode.NotFound;
 }

@@ -8,6 +8,11 @@ export const ExitCode = {
   State: 5,
   Throttled: 6,
   ExternalTool: 7,
+  /** SIGINT (Ctrl-C): 128 + 2. */
   Interrupted: 130,
+  /** SIGTERM: 128 + 15. */
+  Terminated: 143,
+  /** SIGHUP (the terminal went away): 128 + 1. */
+  HungUp: 129,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -46,7 +46,8 @@ function flagLabel(name: string, def: FlagDef): string {
 
 function flagDescription(def: FlagDef): string {
   let d = def.description ?? "";
-  if (def.repeatable && !/\(repeatable/.test(d)) d += " (repeatable)";
+  // Said once: a description may already say it ("A channel (repeatable); …").
+  if (def.repeatable && !/\brepeatable\b/i.test(d)) d += " (repeatable)";
   if (def.required && def.type !== "positional") d += " (required)";
   return d;
 }

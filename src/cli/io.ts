@@ -1,3 +1,4 @@
+import { decodeUtf8Strict, readStreamBounded, type ReadLimit } from "./bounded-read.ts";
 import { usageError } from "./errors.ts";
 
 /** Where a command writes. Injected so domain code can be tested in-process. */
@@ -8,13 +9,18 @@ export interface TextSink {
 export interface IO {
   stdout: TextSink;
   stderr: TextSink;
-  /** Reads all of stdin (for `-` arguments). */
-  readStdin(): Promise<string>;
+  /** Reads stdin (for `-` arguments) as strict UTF-8, refusing more than the limit (exit 2). */
+  readStdin(limit: ReadLimit): Promise<string>;
   /** Asks a yes/no question on the terminal. Only called when stdinIsTTY. */
   confirm(question: string): Promise<boolean>;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /**
+   * Resolves once what was written to stdout has been handed to the OS. Streaming commands await it
+   * between batches: memory stays flat when the reader is slow, and signal handlers get to run.
+   */
+  flush?(): Promise<void>;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -24,13 +30,7 @@ export function processIO(): IO {
     stdout: process.stdout,
     stderr: process.stderr,
     // Strict UTF-8: a payload with invalid bytes is an input error, not replacement characters.
-    readStdin: async () => {
-      try {
-        return new TextDecoder("utf-8", { fatal: true }).decode(await Bun.stdin.bytes());
-      } catch {
-        throw usageError("stdin is not valid UTF-8");
-      }
-    },
+    readStdin: async (limit) => decodeUtf8Strict(await readStreamBounded(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>, limit), "stdin"),
     async confirm(question) {
       process.stderr.write(`${question} [y/N] `);
       for await (const line of console) {
@@ -38,6 +38,8 @@ export function processIO(): IO {
       }
       return false;
     },
+    // The write callback can come back without a turn of the event loop; the timer gives signal handlers theirs.
+    flush: () => new Promise<void>((resolve) => process.stdout.write("", () => setTimeout(resolve, 0))),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -52,11 +54,17 @@ export function bufferIO(opts: { stdin?: string; answers?: boolean[]; tty?: bool
   return {
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    readStdin: async () => opts.stdin ?? "",
+    readStdin: async (limit) => {
+      const text = opts.stdin ?? "";
+      if (Buffer.byteLength(text) > limit.maxBytes) throw usageError(`${limit.what} is larger than ${limit.maxBytes} bytes: refusing to read more`);
+      return text;
+    },
     confirm: async () => answers.shift() ?? false,
     stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: opts.tty ?? false,
     stdinIsTTY: opts.tty ?? false,
+    // A macrotask, as a real flush is: timers and signal handlers get their turn.
+    flush: () => new Promise<void>((resolve) => setTimeout(resolve, 0)),
     out: () => out,
     err: () => err,
   };

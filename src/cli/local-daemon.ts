@@ -1,10 +1,10 @@
 /** `ivsctl local start|stop|status`: run the emulator in the foreground, detached, or ask after it. */
 import { spawn } from "node:child_process";
 import type { Context } from "./context.ts";
-import { CliError, configError } from "./errors.ts";
+import { CliError, configError, stateError } from "./errors.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { pollUntil } from "./wait.ts";
-import { clearRuntime, defaultStatePath, ensureHome, readRuntime, writeRuntime } from "./home.ts";
+import { clearRuntime, defaultStatePath, ensureHome, readRuntime, runtimeFile, writeRuntime } from "./home.ts";
 
 export interface StartOptions {
   port: number;
@@ -12,6 +12,14 @@ export interface StartOptions {
   ingestPort?: number;
   statePath?: string;
   detach: boolean;
+  /** False when --port was not given (the default 4599): then an emulator already running elsewhere is reused. */
+  portGiven?: boolean;
+}
+
+/** `-q` silences the human tables of start/stop (their JSON is data and stays). */
+function report(ctx: Context, json: unknown, view: Parameters<Context["out"]["result"]>[1]): void {
+  if (ctx.globals.quiet && ctx.globals.output !== "json") return;
+  ctx.out.result(json, view);
 }
 
 async function health(endpoint: string, timeoutMs = 1_000): Promise<Record<string, unknown> | undefined> {
@@ -54,8 +62,12 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
 async function startDetached(ctx: Context, opts: StartOptions, statePath: string): Promise<void> {
   const existing = readRuntime(ctx.env);
   if (existing && (await health(existing.endpoint))) {
+    const runningPort = Number(new URL(existing.endpoint).port);
+    if (opts.portGiven !== false && opts.port !== 0 && opts.port !== runningPort) {
+      throw stateError(`ivsctl local is already running at ${existing.endpoint} (pid ${existing.pid}), not on port ${opts.port}`, "AlreadyRunning", "stop it first (`ivsctl local stop`), or give each CI job its own IVSCTL_HOME");
+    }
     ctx.log.info(`ivsctl local is already running at ${existing.endpoint} (pid ${existing.pid})`);
-    ctx.out.result(existing, { kind: "record", fields: [["Endpoint", existing.endpoint], ["PID", existing.pid], ["State", existing.statePath]] });
+    report(ctx, existing, { kind: "record", fields: [["Endpoint", existing.endpoint], ["PID", existing.pid], ["State", existing.statePath]] });
     return;
   }
   // Re-run this same binary in the foreground, detached from our terminal.
@@ -89,14 +101,14 @@ async function startDetached(ctx: Context, opts: StartOptions, statePath: string
   const runtime = { pid: child.pid!, endpoint, statePath, startedAt: new Date(ctx.now()).toISOString() };
   writeRuntime(ctx.env, runtime);
   ctx.log.success(`ivsctl local started at ${endpoint} (pid ${child.pid}); use --local or IVSCTL_LOCAL=1`);
-  ctx.out.result(runtime, { kind: "record", fields: [["Endpoint", endpoint], ["PID", runtime.pid], ["State", statePath]] });
+  report(ctx, runtime, { kind: "record", fields: [["Endpoint", endpoint], ["PID", runtime.pid], ["State", statePath]] });
 }
 
 export async function stopLocal(ctx: Context): Promise<void> {
   const rt = readRuntime(ctx.env);
   if (!rt) {
     ctx.log.info("ivsctl local is not running (no runtime file)");
-    ctx.out.result({ stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
+    report(ctx, { stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
     return;
   }
   // Only signal the process that answers at the recorded endpoint as that pid: a stale runtime
@@ -105,7 +117,7 @@ export async function stopLocal(ctx: Context): Promise<void> {
   if (!h || h.pid !== rt.pid) {
     clearRuntime(ctx.env);
     ctx.log.info(`ivsctl local is not running at ${rt.endpoint} (stale runtime file removed)`);
-    ctx.out.result({ stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
+    report(ctx, { stopped: false }, { kind: "record", fields: [["Stopped", "not running"]] });
     return;
   }
   process.kill(rt.pid, "SIGTERM");
@@ -116,11 +128,13 @@ export async function stopLocal(ctx: Context): Promise<void> {
   if (!gone) throw new CliError(`ivsctl local (pid ${rt.pid}) still answers at ${rt.endpoint} after SIGTERM`, { exitCode: ExitCode.Throttled, code: "StillRunning", hint: `kill -9 ${rt.pid}` });
   clearRuntime(ctx.env);
   ctx.log.success(`stopped ivsctl local (pid ${rt.pid})`);
-  ctx.out.result({ stopped: true, pid: rt.pid, endpoint: rt.endpoint }, { kind: "record", fields: [["Stopped", rt.endpoint], ["PID", rt.pid]] });
+  report(ctx, { stopped: true, pid: rt.pid, endpoint: rt.endpoint }, { kind: "record", fields: [["Stopped", rt.endpoint], ["PID", rt.pid]] });
 }
 
 export async function localStatus(ctx: Context): Promise<void> {
-  const endpoint = ctx.aws.settings.endpoint && ctx.globals.local ? ctx.aws.settings.endpoint : (ctx.env.IVSCTL_LOCAL_ENDPOINT || readRuntime(ctx.env)?.endpoint || "http://127.0.0.1:4599");
+  // Never a guessed port: the endpoint local mode would use, else IVSCTL_LOCAL_ENDPOINT, else the runtime file.
+  const endpoint = ctx.aws.settings.endpoint && ctx.globals.local ? ctx.aws.settings.endpoint : ctx.env.IVSCTL_LOCAL_ENDPOINT || readRuntime(ctx.env)?.endpoint;
+  if (!endpoint) throw new CliError(`ivsctl local is not running (no ${runtimeFile(ctx.env)})`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   const h = await health(endpoint);
   if (!h) throw new CliError(`ivsctl local is not answering at ${endpoint}`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   ctx.out.result({ endpoint, ...h }, { kind: "record", fields: [["Endpoint", endpoint], ["PID", h.pid as number], ["Ingest", h.ingest as string], ["Validating", h.validating as boolean]] });

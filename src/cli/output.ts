@@ -1,5 +1,6 @@
 import type { IO } from "./io.ts";
 import { redactSecrets } from "./redact.ts";
+import { escapeControls, escapeControlsKeepTabs } from "./sanitize.ts";
 
 export const OUTPUT_FORMATS = ["table", "json", "text"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -34,7 +35,7 @@ export class Output {
     this.options.record?.(json);
     const safeJson = this.options.showSecrets ? json : redactSecrets(json);
     if (this.options.format === "json") {
-      this.io.stdout.write(`${JSON.stringify(safeJson, jsonReplacer, 2)}\n`);
+      this.io.stdout.write(`${jsonText(safeJson, 2)}\n`);
       return;
     }
     const list = (Array.isArray(views) ? views : [views]).map((v) => (this.options.showSecrets ? v : redactSecrets(v)));
@@ -51,28 +52,38 @@ export class Output {
   line(json: unknown, human: string): void {
     this.options.record?.(json);
     const safe = this.options.showSecrets ? json : redactSecrets(json);
-    if (this.options.format === "json") this.io.stdout.write(`${JSON.stringify(safe, jsonReplacer)}\n`);
-    else this.io.stdout.write(`${this.options.showSecrets ? human : redactSecrets(human)}\n`);
+    if (this.options.format === "json") this.io.stdout.write(`${jsonText(safe)}\n`);
+    else this.io.stdout.write(`${escapeControlsKeepTabs(this.options.showSecrets ? human : redactSecrets(human))}\n`);
   }
+}
+
+/**
+ * JSON.stringify escapes C0 characters but leaves DEL, C1 (U+009B is CSI to some terminals) and the
+ * bidi/line-separator characters raw: they are written as \uXXXX escapes, which parse to the same value.
+ */
+function jsonText(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, jsonReplacer, indent) ?? "null").replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+/** A cell as shown to a person: never a raw control character (see sanitize.ts). */
 export function formatCell(c: Cell): string {
   if (c === undefined || c === null || c === "") return "-";
   if (c instanceof Date) return c.toISOString().replace(/\.\d{3}Z$/, "Z");
-  return String(c);
+  return escapeControls(String(c));
 }
 
 const bold = (s: string, color: boolean) => (color ? `\x1b[1m${s}\x1b[22m` : s);
 
 function renderHuman(view: HumanView, color: boolean): string {
-  const title = view.title ? `${bold(view.title, color)}\n` : "";
+  const title = view.title ? `${bold(escapeControls(view.title), color)}\n` : "";
   if (view.kind === "record") {
-    const width = Math.max(0, ...view.fields.map(([k]) => k.length));
-    return title + view.fields.map(([k, v]) => `${bold(k.padEnd(width), color)}  ${formatCell(v)}`).join("\n") + "\n";
+    const keys = view.fields.map(([k]) => escapeControls(k));
+    const width = Math.max(0, ...keys.map((k) => k.length));
+    return title + view.fields.map(([, v], i) => `${bold(keys[i]!.padEnd(width), color)}  ${formatCell(v)}`).join("\n") + "\n";
   }
   if (view.rows.length === 0) return `${title}(none)\n`;
   const cells = view.rows.map((r) => r.map(formatCell));
@@ -88,6 +99,6 @@ function renderHuman(view: HumanView, color: boolean): string {
 
 /** Text: tab-separated, no headers, for `cut` and `while read`. */
 function renderText(view: HumanView): string {
-  if (view.kind === "record") return view.fields.map(([k, v]) => `${k}\t${formatCell(v)}\n`).join("");
+  if (view.kind === "record") return view.fields.map(([k, v]) => `${escapeControls(k)}\t${formatCell(v)}\n`).join("");
   return view.rows.map((r) => `${r.map(formatCell).join("\t")}\n`).join("");
 }

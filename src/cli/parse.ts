@@ -35,7 +35,12 @@ export function parseArgv(argv: string[], defs: FlagDefs): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === "--") {
-      rest = argv.slice(i + 1);
+      // Everything after -- is an argument, never a flag (`channel get -- -odd-name`): it fills the
+      // positionals still open; what is left over is `rest`.
+      const after = argv.slice(i + 1);
+      const open = Math.max(0, positionalNames.length - positionals.length);
+      positionals.push(...after.slice(0, open));
+      rest = after.slice(open);
       break;
     }
     if (token === "-" || !token.startsWith("-") || /^-\d/.test(token)) {

@@ -11,6 +11,8 @@ export interface PollOptions<T> {
   /** The last observed state, for the timeout message ("still CREATING"). */
   describe?: (last: T) => string;
   onPoll?: (value: T) => void;
+  /** A signal scope's abort (src/cli/signals.ts): the wait ends at once with its reason (exit 130/143/129). */
+  abort?: AbortSignal;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface PollOptions<T> {
 export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, opts: PollOptions<T>): Promise<T> {
   const deadline = opts.now() + opts.timeoutMs;
   for (;;) {
+    if (opts.abort?.aborted) throw opts.abort.reason;
     const value = await probe();
     if (done(value)) return value;
     opts.onPoll?.(value);
@@ -27,6 +30,19 @@ export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => 
       const last = opts.describe ? `: ${opts.describe(value)}` : "";
       throw new CliError(`timed out after ${formatDuration(opts.timeoutMs)} waiting for ${opts.what}${last}`, { exitCode: ExitCode.Throttled, code: "WaitTimeout" });
     }
-    await Bun.sleep(Math.max(0, Math.min(opts.intervalMs ?? 1000, deadline - opts.now())));
+    await sleepUnlessAborted(Math.max(0, Math.min(opts.intervalMs ?? 1000, deadline - opts.now())), opts.abort);
   }
+}
+
+function sleepUnlessAborted(ms: number, abort: AbortSignal | undefined): Promise<void> {
+  if (!abort) return Bun.sleep(ms);
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      abort.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    abort.addEventListener("abort", done, { once: true });
+  });
 }

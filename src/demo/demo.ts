@@ -6,6 +6,7 @@
 import { createContext, type Context, type GlobalOptions } from "../cli/context.ts";
 import { CliError, toCliError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { interruptedError, signalScope } from "../cli/signals.ts";
 import type { IO } from "../cli/io.ts";
 import { Output } from "../cli/output.ts";
 import type { DemoStep, DemoState } from "./steps.ts";
@@ -33,9 +34,16 @@ export async function runDemo(io: IO, env: Record<string, string | undefined>, b
   const state: DemoState = { ctx, server, values: {} };
   say(`ivsctl demo: the embedded emulator is serving ${server.url} (ingest ${server.world.ingestHost}); nothing here touches AWS.\n`);
 
-  const results: { step: string; status: "ok" | "skipped" | "FAILED"; detail: string; ms: number }[] = [];
+  const results: { step: string; status: "ok" | "skipped" | "FAILED" | "interrupted"; detail: string; ms: number }[] = [];
+  // Ctrl-C (or SIGTERM/SIGHUP) stops the demo after the step in hand (a step with children, ingest,
+  // stops at once through its own scope); the emulator is stopped and the exit is 130/143/129.
+  const signals = signalScope();
   try {
     for (const [i, step] of opts.steps.entries()) {
+      if (signals.signal) {
+        results.push({ step: step.title, status: "interrupted", detail: `not run (${signals.signal})`, ms: 0 });
+        continue;
+      }
       say(`── ${i + 1}. ${step.title} ${"─".repeat(Math.max(3, 60 - step.title.length))}`);
       const started = performance.now();
       const skip = await step.skipIf?.(state);
@@ -49,6 +57,10 @@ export async function runDemo(io: IO, env: Record<string, string | undefined>, b
         results.push({ step: step.title, status: "ok", detail: "", ms: performance.now() - started });
       } catch (err) {
         const e = toCliError(err);
+        if (signals.signal) {
+          results.push({ step: step.title, status: "interrupted", detail: e.message, ms: performance.now() - started });
+          continue;
+        }
         io.stderr.write(`error: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ""}\n`);
         results.push({ step: step.title, status: "FAILED", detail: `${e.message} (exit ${e.exitCode})`, ms: performance.now() - started });
       }
@@ -56,11 +68,13 @@ export async function runDemo(io: IO, env: Record<string, string | undefined>, b
     }
   } finally {
     await server.stop();
+    signals.release();
   }
   new Output(io, { format: base.output, showSecrets: false, color: globals.color }).result(
     { steps: results },
     { kind: "table", title: "Summary", columns: ["step", "status", "time", "detail"], rows: results.map((r) => [r.step, r.status, r.status === "skipped" ? "-" : `${r.ms.toFixed(0)} ms`, r.detail]) },
   );
+  if (signals.signal) throw interruptedError(signals.signal, `the demo stopped after ${results.filter((r) => r.status === "ok" || r.status === "FAILED").length} of ${results.length} steps; the emulator is stopped`);
   const failed = results.filter((r) => r.status === "FAILED").length;
   if (failed) throw new CliError(`${failed} demo step${failed > 1 ? "s" : ""} failed`, { exitCode: ExitCode.Internal, code: "DemoFailed" });
 }

@@ -81,12 +81,20 @@ export function runFfmpeg(plan: FfmpegPlan, ffmpegPath: string, on: { stats?(s: 
   const lastLines: string[] = [];
   let stats: FfmpegStats = {};
   let killTimer: ReturnType<typeof setTimeout> | undefined;
+  // fluent-ffmpeg spawns ffmpeg only after its own asynchronous checks: a stop asked before then is
+  // remembered and applied at spawn, or a signal in that window would leave ffmpeg running forever.
+  let stopGraceMs: number | undefined;
+  const procOf = () => (cmd as unknown as { ffmpegProc?: { kill(sig: string): void; pid?: number } }).ffmpegProc;
+  const applyStop = () => {
+    const proc = procOf();
+    if (!proc || stopGraceMs === undefined) return;
+    proc.kill("SIGINT");
+    killTimer ??= setTimeout(() => procOf()?.kill("SIGKILL"), stopGraceMs);
+  };
   const running: RunningFfmpeg = {
     stop(graceMs = 5_000) {
-      const proc = (cmd as unknown as { ffmpegProc?: { kill(sig: string): void } }).ffmpegProc;
-      if (!proc) return;
-      proc.kill("SIGINT");
-      killTimer ??= setTimeout(() => (cmd as unknown as { ffmpegProc?: { kill(sig: string): void } }).ffmpegProc?.kill("SIGKILL"), graceMs);
+      stopGraceMs ??= graceMs;
+      applyStop();
     },
     done: new Promise<FfmpegExit>((resolve) => {
       const finish = (err?: Error) => {
@@ -109,7 +117,8 @@ export function runFfmpeg(plan: FfmpegPlan, ffmpegPath: string, on: { stats?(s: 
         on.line?.(line);
       });
       cmd.on("start", () => {
-        running.pid = (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid;
+        running.pid = procOf()?.pid;
+        applyStop();
       });
       cmd.on("error", (err: Error) => finish(err));
       cmd.on("end", () => finish());

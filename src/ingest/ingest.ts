@@ -2,16 +2,22 @@
  * `ivsctl ingest`: a local ffmpeg test stream into a channel, a real-time stage (through an RTMPS
  * ingest configuration) or any RTMP(S) server, with IVS encoder settings and progress on stderr.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { READ_LIMITS, readTextFileBounded } from "../cli/bounded-read.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
-import { CliError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
+import { checkDurationMs } from "../cli/duration.ts";
+import { interruptedError, signalScope, type SignalScope } from "../cli/signals.ts";
+import { CliError, configError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { redactString, registerSecret, registerStreamUrl } from "../cli/redact.ts";
 import { rtmpsIngestUrl } from "../channel/urls.ts";
 import { ffmpegArgs, findFfmpeg, runFfmpeg, type FfmpegStats } from "./ffmpeg.ts";
 import { channelLimitBps, checkAbsoluteLimits, checkChannelLimits, checkStageLimits, defaultBitrate, formatMbps, STAGE_MAX_BPS, type IngestOptions } from "./options.ts";
 import { buildPlan, FONT_CANDIDATES } from "./plan.ts";
+
+/** IVS ends a stream after 48 hours. */
+export const MAX_STREAM_MS = 48 * 3_600_000;
 
 const INSTALL_HINT = "install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG_PATH";
 
@@ -21,6 +27,8 @@ export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
   if (targets === 0 && !stack) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "or --stack NAME (a stack that holds a channel); see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
   if (opts.durationMs !== undefined && opts.durationMs <= 0) throw usageError("--duration must be positive");
+  // IVS ends a stream after 48 hours (REFERENCE.md, Channels): a longer test stream is not one stream.
+  if (opts.durationMs !== undefined) checkDurationMs(opts.durationMs, "--duration", MAX_STREAM_MS);
   // GetIngestConfiguration takes an ARN; ingest configurations have no name lookup here.
   if (opts.ingestConfig !== undefined && parseResourceRef(opts.ingestConfig, "ingest-configuration").kind !== "arn") {
     throw usageError(`--ingest-config must be an ingest-configuration ARN (got "${opts.ingestConfig}")`);
@@ -36,14 +44,13 @@ export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
 
 async function readStreamKey(ctx: Context, opts: IngestOptions): Promise<string | undefined> {
   let key: string | undefined;
-  if (opts.streamKeyFile === "-") key = await ctx.io.readStdin();
-  else if (opts.streamKeyFile !== undefined) {
-    try {
-      key = readFileSync(opts.streamKeyFile, "utf8");
-    } catch (e) {
-      throw usageError(`cannot read --stream-key-file ${opts.streamKeyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  } else key = ctx.env.IVSCTL_STREAM_KEY || undefined;
+  if (opts.streamKeyFile === "-") key = await ctx.io.readStdin({ maxBytes: READ_LIMITS.streamKey, what: "the stream key on stdin" });
+  else if (opts.streamKeyFile !== undefined) key = readTextFileBounded(opts.streamKeyFile, { maxBytes: READ_LIMITS.streamKey, what: "--stream-key-file" });
+  else if (ctx.env.IVSCTL_STREAM_KEY !== undefined) {
+    // Set but empty is a broken CI secret, not "no key": say so rather than fall back to the channel's key.
+    if (ctx.env.IVSCTL_STREAM_KEY.trim() === "") throw configError("IVSCTL_STREAM_KEY is set but empty", "unset it to use the channel's own stream key");
+    key = ctx.env.IVSCTL_STREAM_KEY;
+  }
   key = key?.trim();
   if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) throw usageError("the stream key must be one line of printable characters");
   registerSecret(key); // a third-party key has no shape the redactor could recognise
@@ -145,25 +152,6 @@ async function deleteTemporaryConfig(ctx: Context, arn: string): Promise<CliErro
   }
 }
 
-/**
- * Signals that arrive before ffmpeg runs (while a temporary ingest configuration may already
- * exist) are remembered, not fatal, so the configuration is still removed.
- */
-function earlySignals() {
-  const seen: NodeJS.Signals[] = [];
-  const onInt = () => seen.push("SIGINT");
-  const onTerm = () => seen.push("SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
-  return {
-    first: () => seen[0],
-    release() {
-      process.off("SIGINT", onInt);
-      process.off("SIGTERM", onTerm);
-    },
-  };
-}
-
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -191,7 +179,9 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
   if (!ffmpegPath && !ctx.globals.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
   const key = opts.stage === undefined ? await readStreamKey(ctx, opts) : undefined;
 
-  const signals = earlySignals();
+  // Open before any resource exists: a signal while the temporary ingest configuration is being
+  // made is remembered, not fatal, so the configuration is still removed (src/cli/signals.ts).
+  const signals = signalScope();
   let target: Target | undefined;
   let failed = false;
   let cleanupFailure: CliError | undefined;
@@ -211,15 +201,16 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
     failed = true;
     throw e;
   } finally {
-    signals.release();
+    // The scope stays open through the cleanup: a second signal must not cut it short.
     if (target?.temporaryConfigArn && !opts.keep) cleanupFailure = await deleteTemporaryConfig(ctx, target.temporaryConfigArn);
+    signals.release();
   }
   if (cleanupFailure && !failed) {
     throw new CliError(`the stream ran, but ${cleanupFailure.message}`, { exitCode: cleanupFailure.exitCode, code: cleanupFailure.code, hint: "delete it with `aws ivs-realtime delete-ingest-configuration --force`" });
   }
 }
 
-async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpegPath: string | undefined, started: number, signals: ReturnType<typeof earlySignals>): Promise<void> {
+async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpegPath: string | undefined, started: number, signals: SignalScope): Promise<void> {
   const bitrateBps = opts.bitrateBps ?? defaultBitrate(opts.resolution, target.limitBps, target.stage);
   const fontFile = opts.file ? undefined : FONT_CANDIDATES.find((f) => existsSync(f));
   if (!opts.file && !fontFile) ctx.log.warn("no font found for the burned-in clock (Debian: apt-get install fonts-dejavu-core); streaming the pattern without it");
@@ -235,11 +226,11 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
     return;
   }
 
+  signals.throwIfInterrupted("before ffmpeg started");
   ctx.log.info(
     `streaming ${opts.file ? opts.file : "test pattern"} at ${opts.resolution.width}x${opts.resolution.height}@${opts.fps} ${formatMbps(bitrateBps)} CBR to ${redactString(target.url)}${opts.durationMs ? ` for ${opts.durationMs / 1000}s` : " until Ctrl-C"}`,
   );
 
-  let interrupted: NodeJS.Signals | undefined;
   let liveAfterMs: number | undefined;
   let lastStats: FfmpegStats = {};
   let lastReport = 0;
@@ -258,32 +249,24 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
   };
 
   const ff = runFfmpeg(plan, ffmpegPath!, { stats: progress });
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (!interrupted) {
-      interrupted = sig;
-      ff.stop();
-    }
-  };
-  const onInt = () => onSignal("SIGINT");
-  const onTerm = () => onSignal("SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
-  signals.release();
-  const early = signals.first();
-  if (early) onSignal(early);
+  // SIGINT, SIGTERM and SIGHUP alike: ffmpeg is asked to stop (SIGKILL after a grace), so it never outlives us.
+  signals.onSignal(() => ff.stop());
 
   let stopWaiting = false;
+  // --wait-live logs when the stream is LIVE; -o json also gets an {"event":"live"} line on stdout.
+  const watchLive = (opts.waitLive || ctx.globals.output === "json") && target.waitLive;
   const waiter = (async () => {
-    if (!opts.waitLive || !target.waitLive) return;
+    if (!watchLive) return;
     try {
-      while (!stopWaiting) {
-        if (await target.waitLive()) {
+      while (!stopWaiting && !signals.signal) {
+        if (await target.waitLive!()) {
           liveAfterMs = Math.round(performance.now() - started);
           if (tty) ctx.io.stderr.write("\r\x1b[2K");
           ctx.log.success(`${target.kind === "stage" ? "publishing to the stage" : "LIVE"} after ${(liveAfterMs / 1000).toFixed(2)} s`);
+          if (ctx.globals.output === "json") ctx.out.line({ event: "live", target: target.arn, ingestConfigurationArn: target.ingestConfigurationArn, liveAfterMs }, "LIVE");
           return;
         }
-        await Bun.sleep(250); // a few GetStream calls a second at most, within IVS's rate limits
+        await signals.sleep(250); // a few GetStream calls a second at most, within IVS's rate limits
       }
     } catch (e) {
       ctx.log.warn(`--wait-live stopped asking: ${toCliError(e).message}`);
@@ -296,8 +279,6 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
   } finally {
     stopWaiting = true;
     await waiter.catch(() => {});
-    process.off("SIGINT", onInt);
-    process.off("SIGTERM", onTerm);
     if (tty && !ctx.globals.quiet) ctx.io.stderr.write("\r\x1b[2K");
   }
 
@@ -314,12 +295,13 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
     mediaSeconds: lastStats.time ?? 0,
     elapsedSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
     liveAfterMs,
-    ...(interrupted ? { interrupted } : {}),
+    ...(signals.signal ? { interrupted: signals.signal } : {}),
   };
+  const report = () => (ctx.globals.output === "json" ? ctx.out.line({ event: "summary", ...summary }, "") : ctx.out.result(summary, summaryView(summary)));
 
-  if (interrupted) {
-    ctx.out.result(summary, summaryView(summary));
-    throw new CliError(`interrupted (${interrupted}): ffmpeg stopped after ${summary.mediaSeconds.toFixed(1)} s of media`, { exitCode: ExitCode.Interrupted, code: "Interrupted" });
+  if (signals.signal) {
+    report();
+    throw interruptedError(signals.signal, `ffmpeg stopped after ${summary.mediaSeconds.toFixed(1)} s of media`);
   }
   if (exit.code !== 0) {
     throw new CliError(`ffmpeg failed: ${redactString(meaningfulError(exit.lastLines))}`, {
@@ -329,7 +311,7 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
     });
   }
   ctx.log.success(`stream ended after ${summary.mediaSeconds.toFixed(1)} s of media (${summary.frames} frames, ${summary.droppedFrames} dropped)`);
-  ctx.out.result(summary, summaryView(summary));
+  report();
 }
 
 function summaryView(s: Record<string, unknown>) {

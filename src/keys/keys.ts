@@ -3,6 +3,8 @@
  * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
  * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
  */
+import { deleteUnlessGone } from "../cli/delete.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { checkResourceName } from "../aws/resolve.ts";
 import {
   DeletePublicKeyCommand,
@@ -18,6 +20,7 @@ import { parseDuration } from "../cli/duration.ts";
 import { stateError, toCliError } from "../cli/errors.ts";
 import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
 import { importPublicKeyPem, publicPemOf, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-key.ts";
 import { collect } from "../aws/paginate.ts";
 
@@ -97,9 +100,9 @@ export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides })
 export async function importKey(ctx: Context, o: { file: string; name?: string; tags?: Record<string, string> }): Promise<void> {
   checkResourceName(o.name);
   let pem: string;
-  if (o.file === "-") pem = await ctx.io.readStdin();
+  if (o.file === "-") pem = await ctx.io.readStdin({ maxBytes: READ_LIMITS.pem, what: "the key on stdin" });
   else {
-    pem = readKeyFile(o.file, "public key file");
+    pem = readKeyFile(o.file, "public key file", warnLine(ctx.io));
   }
   // A private key PEM is accepted: only its public half is sent.
   const publicKeyMaterial = publicPemOf(importPublicKeyPem(pem, `key file ${o.file}`));
@@ -113,11 +116,46 @@ export async function importKey(ctx: Context, o: { file: string; name?: string; 
   ctx.out.result({ publicKey }, { kind: "record", fields: [["ARN", publicKey!.arn], ["Name", publicKey!.name], ["Fingerprint", publicKey!.fingerprint]] });
 }
 
-export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; overrides: RoleOverrides }): Promise<void> {
+/** The stack a key belongs to, by its `ivsctl:owner` tag or (VP sample keys) its `<stack>-PublicKey-<epoch ms>` name. */
+export function ownerStackOf(k: { name?: string; tags?: Record<string, string> }): string | undefined {
+  return k.tags?.[KEY_TAG.owner] ?? /^(.+)-PublicKey-\d{13}$/.exec(k.name ?? "")?.[1];
+}
+
+/**
+ * Is `arn` the current signing key of some backend? With a stack (or key secret) given, its secret
+ * says. Without one, the key's own tags or name say whose it is, and that stack's secret is read.
+ * When the secret cannot be read, a key of a stack that was never retired (no `ivsctl:retire-after`)
+ * counts as current: refusing wrongly costs a --force, deleting wrongly breaks every live token.
+ */
+async function currentForBackend(ctx: Context, arn: string, overrides: RoleOverrides): Promise<string | undefined> {
+  if (isRoleKnown("keySecret", { overrides, env: ctx.env, stack: ctx.globals.stack })) {
+    const current = await currentKeyArn(ctx, overrides);
+    return current.arn === arn ? `stack ${ctx.globals.stack ?? current.secretArn}` : undefined;
+  }
+  const rt = await ctx.aws.realtime();
+  const { publicKey } = await rt.send(new GetPublicKeyCommand({ arn })).catch((e) => {
+    throw toCliError(e, `reading public key ${arn}`);
+  });
+  const owner = ownerStackOf(publicKey ?? {});
+  if (!owner) return undefined;
+  try {
+    const current = await currentKeyArn({ ...ctx, globals: { ...ctx.globals, stack: owner } }, {});
+    return current.arn === arn ? `stack ${owner}` : undefined;
+  } catch (e) {
+    if (publicKey?.tags?.[KEY_TAG.retireAfter] !== undefined) return undefined;
+    ctx.log.debug(`cannot read the key secret of stack ${owner}: ${(e as Error).message}`);
+    return `stack ${owner} (by its tags; its key secret could not be read)`;
+  }
+}
+
+export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; overrides: RoleOverrides; ifExists?: boolean }): Promise<void> {
   checkPublicKeyArn(o.arn, "<arn>");
-  const current = await currentKeyArn(ctx, o.overrides);
-  if (current.arn === o.arn && !o.force) {
-    throw stateError(`${o.arn} is the current signing key of stack ${ctx.globals.stack ?? current.secretArn}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
+  if (o.ifExists) return deleteUnlessGone(ctx, true, o.arn, "public key", () => deleteKey(ctx, { ...o, ifExists: false }));
+  if (!o.force) {
+    const currentFor = await currentForBackend(ctx, o.arn, o.overrides);
+    if (currentFor) {
+      throw stateError(`${o.arn} is the current signing key of ${currentFor}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
+    }
   }
   if (ctx.globals.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
   await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);

@@ -11,6 +11,8 @@ export interface RotateOptions {
   overrides: RoleOverrides;
   /** --restart-vps / --no-restart-vps; default: restart when a stack names ivsctl's backend. */
   restartVps?: boolean;
+  /** --verbose: the step lines on stderr even with -o json (which is otherwise quiet on stderr but for errors). */
+  verbose?: boolean;
 }
 
 /** One step of a rotation, as every rotation reports it. */

@@ -22,7 +22,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, unlinkSync } from "node:fs";
 import type { Context } from "../cli/context.ts";
 import { parseTags } from "../aws/tags.ts";
-import { formatDuration } from "../cli/duration.ts";
+import { checkDurationMs, formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { isRoleKnown } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
@@ -45,6 +45,7 @@ const STEP_NAMES = ["generate key pair", "import public key", "store private key
 
 export function checkRotate(ctx: Context, o: RotateOptions): void {
   if (!Number.isFinite(o.graceMs) || o.graceMs < 0) throw usageError("--grace must be 0s or a positive duration");
+  checkDurationMs(o.graceMs, "--grace");
   const hasSecret = isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack });
   if (hasSecret && o.privateKeyFile) throw usageError("--private-key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
   if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --private-key-file FILE");
@@ -88,12 +89,19 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
   const rtSdk = await import("@aws-sdk/client-ivs-realtime");
   const smSdk = useSecret ? await import("@aws-sdk/client-secrets-manager") : undefined;
   const sm = useSecret ? await ctx.aws.secrets() : undefined;
-  const undo: { what: string; run: () => Promise<void> }[] = [];
+  // Each undo may return a note on what it found ("already unlabelled"), for the honest report.
+  const undo: { what: string; run: () => Promise<string | void> }[] = [];
+  const versionStages = async () => (await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }))).VersionIdsToStages ?? {};
+  const currentOf = (stages: Record<string, string[]>) => Object.entries(stages).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
+  const anotherWon = (nowCurrent: string | undefined) =>
+    stateError(`another rotation won: AWSCURRENT is now ${nowCurrent ?? "none"} (it was ${current?.versionId ?? "none"} when this one started)`, "ConcurrentRotation", "the other rotation's key is current; re-run `ivsctl keys rotate` if you still want another one");
+  // With -o json the steps are in the document: stderr stays quiet unless --verbose.
+  const chatty = ctx.globals.output !== "json" || o.verbose === true;
   const report = (i: number, status: StepReport["status"], detail?: string) => {
     const s = steps[i]!;
     s.status = status;
     if (detail !== undefined) s.detail = detail;
-    ctx.log.info(`step ${s.step}/6 ${s.name}: ${status}${s.detail ? ` (${s.detail})` : ""}`);
+    if (chatty) ctx.log.info(`step ${s.step}/6 ${s.name}: ${status}${s.detail ? ` (${s.detail})` : ""}`);
   };
 
   let stepIndex = 0;
@@ -128,7 +136,11 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
       const vid = newVersionId;
       undo.push({
         what: `unlabel secret version ${vid}`,
-        run: async () => void (await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: vid }))),
+        run: async () => {
+          // A concurrent rotation's PutSecretValue moves the shared pending label (and Secrets Manager may drop the then unlabelled version): nothing left to undo.
+          if (!(await versionStages())[vid]?.includes(PENDING_STAGE)) return "already unlabelled by another rotation";
+          await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: vid }));
+        },
       });
       report(2, "done", `secret version ${vid} (not current yet)`);
     } else {
@@ -141,18 +153,24 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
     // 4. record current
     stepIndex = 3;
     if (useSecret) {
-      const d = await sm!.send(new smSdk!.DescribeSecretCommand({ SecretId: secretArn }));
-      const nowCurrent = Object.entries(d.VersionIdsToStages ?? {}).find(([, st]) => st.includes("AWSCURRENT"))?.[0];
+      const stages = await versionStages();
+      const nowCurrent = currentOf(stages);
       // Secrets Manager makes a secret's first version AWSCURRENT whatever labels it was given:
       // then the switch already happened (and there is no earlier version to fall back to).
       const firstVersion = !current?.versionId && nowCurrent === newVersionId;
-      if (nowCurrent !== current?.versionId && !firstVersion) {
-        throw stateError(`the key secret changed during this rotation (AWSCURRENT is now ${nowCurrent ?? "none"}, was ${current?.versionId ?? "none"}): another rotation ran concurrently`, "ConcurrentRotation", "re-run `ivsctl keys rotate` once the other one has finished");
-      }
+      // Another rotation ran meanwhile if AWSCURRENT moved, or if its PutSecretValue took the pending label from our version.
+      if (!firstVersion && (nowCurrent !== current?.versionId || !stages[newVersionId!]?.includes(PENDING_STAGE))) throw anotherWon(nowCurrent);
       if (!firstVersion) {
-        await sm!.send(
-          new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
-        );
+        try {
+          await sm!.send(
+            new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: "AWSCURRENT", MoveToVersionId: newVersionId, ...(current?.versionId ? { RemoveFromVersionId: current.versionId } : {}) }),
+          );
+        } catch (e) {
+          // Lost the race between the check above and the move: say so, not "version not found".
+          const after = currentOf(await versionStages().catch(() => ({})));
+          if (after !== current?.versionId && after !== newVersionId) throw anotherWon(after);
+          throw e;
+        }
       }
       // The pending label has served its purpose; AWSCURRENT now marks the version.
       const unlabelled = await sm!.send(new smSdk!.UpdateSecretVersionStageCommand({ SecretId: secretArn, VersionStage: PENDING_STAGE, RemoveFromVersionId: newVersionId })).then(
@@ -198,7 +216,7 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
           if ((e as Error).name !== "ResourceNotFoundException") throw e;
         });
         steps[4]!.detail += `; deleted orphan ${k.arn} (from an interrupted rotation)`;
-        ctx.log.info(`deleted orphaned key ${k.arn} (imported by an interrupted rotation, never current)`);
+        if (chatty) ctx.log.info(`deleted orphaned key ${k.arn} (imported by an interrupted rotation, never current)`);
       }
     } catch (e) {
       ctx.log.warn(`could not clean up orphaned keys: ${toCliError(e).message} (\`ivsctl keys prune\` retries)`);
@@ -206,10 +224,12 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
   } catch (e) {
     report(stepIndex, "failed", toCliError(e).message);
     const failures: string[] = [];
+    const undone: string[] = [];
     for (const u of undo.reverse()) {
       try {
-        await u.run();
-        ctx.log.info(`rollback: ${u.what}`);
+        const note = await u.run();
+        undone.push(note ? `${u.what} (${note})` : u.what);
+        if (chatty) ctx.log.info(`rollback: ${u.what}${note ? ` (${note})` : ""}`);
       } catch (ue) {
         failures.push(`${u.what}: ${toCliError(ue).message}`);
       }
@@ -217,11 +237,14 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
     // Only claim a rollback when every undo succeeded; otherwise the message names what is left.
     if (failures.length === 0) for (let i = stepIndex - 1; i >= 1; i--) if (steps[i]!.status === "done") steps[i]!.status = "rolled back";
     const err = toCliError(e, `keys rotate: step ${stepIndex + 1} (${STEP_NAMES[stepIndex]})`);
+    const lost = err.code === "ConcurrentRotation";
     const tail = failures.length
-      ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}`
-      : undo.length
-        ? "; rolled back: the previous key is still current and no new key remains"
-        : "";
+      ? `; ROLLBACK INCOMPLETE: ${failures.join("; ")}${undone.length ? `; undone: ${undone.join("; ")}` : ""}`
+      : lost
+        ? `; undone: ${undone.length ? undone.join("; ") : "nothing was changed"}`
+        : undo.length
+          ? "; rolled back: the previous key is still current and no new key remains"
+          : "";
     throw new CliError(`${err.message}${tail}`, { exitCode: err.exitCode, code: err.code, hint: err.hint, cause: e });
   }
 
@@ -237,7 +260,7 @@ export async function rotateKeys(ctx: Context, o: RotateOptions, deps: { restart
     }
   } else report(5, "skipped");
 
-  ctx.log.success(`rotated the signing key${ctx.globals.stack ? ` of stack ${ctx.globals.stack}` : ""}: ${newArn}`);
+  if (chatty) ctx.log.success(`rotated the signing key${ctx.globals.stack ? ` of stack ${ctx.globals.stack}` : ""}: ${newArn}`);
   ctx.out.result(
     {
       rotated: true,

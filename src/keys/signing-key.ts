@@ -10,11 +10,12 @@
  * Without a stack: --private-key-file (0600) and --public-key-arn.
  */
 import { isArnOf } from "../aws/resolve.ts";
-import type { KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Context } from "../cli/context.ts";
 import { configError, toCliError, usageError } from "../cli/errors.ts";
 import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
 import { importPrivateKeyPem, readKeyFile } from "../tokens/es384.ts";
+import { warnLine } from "../cli/log.ts";
 
 export interface SigningKeyDoc {
   privateKeyPem: string;
@@ -82,12 +83,40 @@ export async function readCurrentSecret(ctx: Context, secretArn: string): Promis
   }
 }
 
+/**
+ * Tokens signed with a private key whose public half is not the key `kid` names are refused at join,
+ * yet mint fine: one GetPublicKey proves the pair before any token is printed (exit 3 when it is not one).
+ */
+export async function checkKeyPairMatches(ctx: Context, privateKey: KeyObject, publicKeyArn: string, source: string): Promise<void> {
+  const { GetPublicKeyCommand } = await import("@aws-sdk/client-ivs-realtime");
+  const rt = await ctx.aws.realtime();
+  const material = await rt
+    .send(new GetPublicKeyCommand({ arn: publicKeyArn }))
+    .then((r) => r.publicKey?.publicKeyMaterial)
+    .catch((e) => {
+      throw toCliError(e, `reading public key ${publicKeyArn}`);
+    });
+  const der = (k: KeyObject) => k.export({ type: "spki", format: "der" });
+  let imported: KeyObject | undefined;
+  try {
+    imported = material ? createPublicKey(material) : undefined;
+  } catch {
+    imported = undefined;
+  }
+  if (!imported || !der(imported).equals(der(createPublicKey(privateKey)))) {
+    throw configError(`--public-key-arn ${publicKeyArn} is not the public half of the private key in ${source}`, "tokens signed this way are refused at join: pass the ARN that `keys import` gave for this key");
+  }
+}
+
 /** The key to sign participant tokens with: from a file (+ ARN), or from the stack's key secret. */
 export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string; publicKeyArn?: string; overrides: RoleOverrides }): Promise<SigningKey> {
   if (o.privateKeyFile) {
     if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
-    const pem = readKeyFile(o.privateKeyFile, "private key file");
-    return { privateKey: importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`), privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
+    checkPublicKeyArn(o.publicKeyArn);
+    const pem = readKeyFile(o.privateKeyFile, "private key file", warnLine(ctx.io));
+    const privateKey = importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`);
+    await checkKeyPairMatches(ctx, privateKey, o.publicKeyArn, o.privateKeyFile);
+    return { privateKey, privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
   }
   if (!isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack })) {
     throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --private-key-file FILE --public-key-arn ARN");
@@ -105,5 +134,8 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
   if (!current.doc) throw configError(`key secret ${secretArn} has no value yet`, "run `ivsctl keys rotate` to create the first signing key");
   const publicKeyArn = o.publicKeyArn ?? current.doc.publicKeyArn;
   if (!publicKeyArn) throw configError(`key secret ${secretArn} holds a bare PEM without its public key ARN`, "pass --public-key-arn, or run `ivsctl keys rotate` to store both together");
-  return { privateKey: importPrivateKeyPem(current.doc.privateKeyPem, `the private key in ${secretArn}`), privateKeyPem: current.doc.privateKeyPem, publicKeyArn, source: secretArn };
+  const privateKey = importPrivateKeyPem(current.doc.privateKeyPem, `the private key in ${secretArn}`);
+  // The secret's own pair is matched by construction (keys rotate stores both in one version); an ARN from the command line is not.
+  if (o.publicKeyArn) await checkKeyPairMatches(ctx, privateKey, o.publicKeyArn, secretArn);
+  return { privateKey, privateKeyPem: current.doc.privateKeyPem, publicKeyArn, source: secretArn };
 }

@@ -4,8 +4,11 @@ import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { resolveChannelArn } from "../channel/channels.ts";
 import type { Context } from "../cli/context.ts";
+import { checkDurationMs, MAX_TIMER_MS } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
+import { interruptedError, signalScope } from "../cli/signals.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { ACCOUNT_TPS, CHANNEL_TPS, checkPayload, DEFAULT_TEMPLATE, Pacer, parsePayloadLines, readPayload, readTextFile, renderTemplate } from "./payload.ts";
 import { channelRef, requireChannelSource } from "../channel/target.ts";
 
@@ -35,7 +38,7 @@ export async function putMetadata(ctx: Context, opts: PutOptions): Promise<void>
   }
   requireChannelSource(ctx, opts.channel);
   if (opts.channel !== undefined) parseResourceRef(opts.channel, "channel");
-  const metadata = await readPayload(opts.payload, () => ctx.io.readStdin());
+  const metadata = await readPayload(opts.payload, (limit) => ctx.io.readStdin(limit));
   checkPayload(metadata, { json: opts.json });
   const channel = await channelRef(ctx, opts.channel);
   const ivs = await ctx.aws.ivs();
@@ -105,17 +108,20 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
   ctx.log.info(`sending ${payloads.length} payload(s) to ${arns.length} channel(s) at ${opts.rate}/s per channel`);
 
   const failures: { error: unknown; ref: string }[] = [];
+  // A signal stops every channel before its next payload; what was sent is reported (exit 130/143/129).
+  const signals = signalScope();
   let delivered = 0;
   let retries = 0;
   const perChannel = async (channelArn: string) => {
     const pacer = new Pacer(opts.rate);
-    for (let i = 0; i < payloads.length; i++) {
+    for (let i = 0; i < payloads.length && !signals.signal; i++) {
       const p = payloads[i]!;
       let attempts = 0;
       let throttles = 0;
       for (;;) {
         await pacer.take();
         await account.take();
+        if (signals.signal) return;
         try {
           const res = await ivs.send(new PutMetadataCommand({ channelArn, metadata: p.text }));
           attempts += attemptsOf(res);
@@ -128,7 +134,7 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
           if (err.code === "ThrottlingException" && throttles < (opts.maxThrottleRetries ?? 8)) {
             throttles++;
             retries++;
-            await Bun.sleep(Math.min(4_000, 250 * 2 ** (throttles - 1)));
+            await signals.sleep(Math.min(4_000, 250 * 2 ** (throttles - 1)));
             continue; // same payload again: order is kept
           }
           const final = metadataError(e, `line ${p.line} to ${channelArn}`, channelArn);
@@ -145,7 +151,9 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
     await Promise.all(arns.map(perChannel));
   } finally {
     unpace();
+    signals.release();
   }
+  if (signals.signal) throw interruptedError(signals.signal, `delivered ${delivered} of ${payloads.length * arns.length} payload(s)`);
   const seconds = (performance.now() - started) / 1000;
   const total = payloads.length * arns.length;
   if (failures.length) {
@@ -174,8 +182,9 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
   requireChannelSource(ctx, opts.channel);
   if (opts.channel !== undefined) parseResourceRef(opts.channel, "channel");
   if (opts.everyMs < 200) throw usageError(`--every must be at least 200ms (PutMetadata allows ${CHANNEL_TPS} a second per channel)`);
+  checkDurationMs(opts.everyMs, "--every", MAX_TIMER_MS);
   if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count > 0)) throw usageError("--count must be a positive integer");
-  const template = opts.template !== undefined ? readTextFile(opts.template, "--template").replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
+  const template = opts.template !== undefined ? readTextFile(opts.template, "--template", READ_LIMITS.template).replace(/\r?\n$/, "") : DEFAULT_TEMPLATE;
   checkPayload(renderTemplate(template, 1, new Date(ctx.now())), { json: opts.json, what: "the rendered template" });
 
   const channel = await channelRef(ctx, opts.channel);
@@ -186,16 +195,7 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
   } catch (e) {
     throw toCliError(e, `resolving channel ${channel}`);
   }
-  let interrupted: NodeJS.Signals | undefined;
-  let wake: (() => void) | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupted ??= sig;
-    wake?.();
-  };
-  const onInt = () => onSignal("SIGINT");
-  const onTerm = () => onSignal("SIGTERM");
-  process.on("SIGINT", onInt);
-  process.on("SIGTERM", onTerm);
+  const signals = signalScope();
   ctx.log.info(`sending metadata to ${arn} every ${opts.everyMs / 1000}s${opts.count ? `, ${opts.count} time(s)` : " until Ctrl-C"}`);
 
   let sent = 0;
@@ -204,7 +204,7 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
   const errorCodes: Record<string, number> = {};
   const start = performance.now();
   try {
-    for (let counter = 1; !interrupted && (opts.count === undefined || counter <= opts.count); counter++) {
+    for (let counter = 1; !signals.signal && (opts.count === undefined || counter <= opts.count); counter++) {
       const metadata = renderTemplate(template, counter, new Date(ctx.now()));
       try {
         checkPayload(metadata, { json: opts.json, what: `payload ${counter}` });
@@ -220,24 +220,15 @@ export async function loopMetadata(ctx: Context, opts: LoopOptions): Promise<voi
       if (opts.count !== undefined && counter >= opts.count) break;
       const due = start + counter * opts.everyMs; // fixed rate: no drift
       const wait = due - performance.now();
-      if (wait > 0 && !interrupted) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, wait);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = undefined;
-      }
+      if (wait > 0) await signals.sleep(wait);
     }
   } finally {
-    process.off("SIGINT", onInt);
-    process.off("SIGTERM", onTerm);
+    signals.release();
   }
+  const interrupted = signals.signal;
   const summary = { channelArn: arn, sent, errors, errorCodes, seconds: Number(((performance.now() - start) / 1000).toFixed(1)), ...(interrupted ? { interrupted } : {}) };
   // The stream's last line: what a CI job needs to know about the whole run.
   ctx.out.line({ summary }, `sent ${sent}, errors ${errors}${errors ? ` (${Object.entries(errorCodes).map(([c, n]) => `${c} x${n}`).join(", ")})` : ""}`);
-  if (interrupted) throw new CliError(`interrupted (${interrupted}) after ${sent} sent, ${errors} error(s)`, { exitCode: ExitCode.Interrupted, code: "Interrupted" });
+  if (interrupted) throw interruptedError(interrupted, `after ${sent} sent, ${errors} error(s)`);
   if (errors && lastError) throw new CliError(`${errors} of ${sent + errors} payload(s) failed; last: ${lastError.message}`, { exitCode: lastError.exitCode, code: lastError.code, hint: lastError.hint });
 }

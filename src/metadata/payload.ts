@@ -1,5 +1,5 @@
 /** Timed metadata payloads: reading, the PutMetadata rules, templates and pacing. Pure: no SDK. */
-import { readFileSync } from "node:fs";
+import { decodeUtf8Strict, READ_LIMITS, readTextFileBounded, type ReadLimit } from "../cli/bounded-read.ts";
 import { usageError } from "../cli/errors.ts";
 
 export const MAX_METADATA_BYTES = 1024;
@@ -21,32 +21,22 @@ export function checkPayload(text: string, opts: { json?: boolean; what?: string
   }
 }
 
-/** DATA, @file or - (stdin); a trailing newline from a file or stdin is not part of the payload. */
-export async function readPayload(arg: string | undefined, readStdin: () => Promise<string>): Promise<string> {
+/** DATA, @file or - (stdin); a trailing newline from a file or stdin is not part of the payload. Reads stop past 1 KB. */
+export async function readPayload(arg: string | undefined, readStdin: (limit: ReadLimit) => Promise<string>): Promise<string> {
   if (arg === undefined) throw usageError("missing payload: give DATA, @file or - (stdin)");
-  if (arg === "-") return (await readStdin()).replace(/\r?\n$/, "");
-  if (arg.startsWith("@")) return readTextFile(arg.slice(1), "payload file").replace(/\r?\n$/, "");
+  if (arg === "-") return (await readStdin({ maxBytes: READ_LIMITS.metadataPayload, what: "the payload on stdin" })).replace(/\r?\n$/, "");
+  if (arg.startsWith("@")) return readTextFile(arg.slice(1), "payload file", READ_LIMITS.metadataPayload).replace(/\r?\n$/, "");
   return arg;
 }
 
-export function readTextFile(path: string, what: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw usageError(code === "ENOENT" ? `${what} not found: ${path}` : `cannot read ${what} ${path}: ${code ?? (e as Error).message}`);
-  }
-  return decodeUtf8(bytes, `${what} ${path}`);
+/** A text file read through the one bounded reader (src/cli/bounded-read.ts). */
+export function readTextFile(path: string, what: string, maxBytes: number = READ_LIMITS.lines): string {
+  return readTextFileBounded(path, { maxBytes, what });
 }
 
 /** Metadata is text: invalid UTF-8 is refused rather than sent with replacement characters. */
 export function decodeUtf8(bytes: Uint8Array, what: string): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw usageError(`${what} is not valid UTF-8`);
-  }
+  return decodeUtf8Strict(bytes, what);
 }
 
 export interface PayloadLine {

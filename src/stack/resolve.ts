@@ -187,8 +187,6 @@ export class StackResolver {
   }
 }
 
-/** Lower-cases a leading common word ("Subnets…"), never an acronym or a name ("ECS…", "IVS…", "Secrets Manager…"). */
-const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secrets Manager") ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 /**
  * Subnets of several kinds (the VP sample's VPC has public, isolated and egress subnets) must not
@@ -208,6 +206,9 @@ function checkOneSubnetGroup(role: RoleName, stack: string, subnets: StackResour
     `choose one group: ${howToName(role)} (e.g. --subnets ${[...groups.values()].at(-1)!.join(",")})`,
   );
 }
+
+/** Lower-cases a leading common word ("Subnets…"), never an acronym or a name ("ECS…", "IVS…", "Secrets Manager…"). */
+export const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secrets Manager") ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 function ambiguous(role: RoleName, stack: string, candidates: string[]) {
   return configError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, `choose one: ${howToName(role)}`);

@@ -9,6 +9,7 @@
  * that both produce tokens that verify.
  */
 import { availableParallelism } from "node:os";
+import { configError } from "../cli/errors.ts";
 import { participantHeader, signParticipantToken } from "../tokens/participant.ts";
 import type { KeyObject } from "node:crypto";
 
@@ -28,10 +29,16 @@ self.onmessage = (e) => {
 
 let workerUrl: string | undefined;
 
-/** How many threads bulk minting uses: IVSCTL_MINT_THREADS, else every core. */
-export function mintThreads(env: Record<string, string | undefined>): number {
-  const n = Number(env.IVSCTL_MINT_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+/**
+ * How many threads bulk minting uses: IVSCTL_MINT_THREADS, else every core. More threads than
+ * cores only cost memory (each worker is a whole JS heap): the value is capped at the core count.
+ * A value that is not a whole number >= 1 is a configuration error (exit 3).
+ */
+export function mintThreads(env: Record<string, string | undefined>, cores: number = availableParallelism()): number {
+  const v = env.IVSCTL_MINT_THREADS;
+  if (v === undefined || v === "") return cores;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1) throw configError(`IVSCTL_MINT_THREADS must be a whole number >= 1 (got "${v}")`);
+  return Math.min(Number(v), cores);
 }
 
 /** Below this many tokens, starting workers costs more than it saves. */

@@ -16,6 +16,8 @@ export interface CreateStageOptions extends KeySourceOptions {
   /** undefined with --no-token. */
   token?: TokenOptions;
   selfSigned: boolean;
+  /** --if-not-exists: a stage with this --name already there is printed (created: false) instead of refused (exit 5). */
+  ifNotExists?: boolean;
 }
 
 export interface StageTokenOptions extends KeySourceOptions {

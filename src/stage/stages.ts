@@ -1,19 +1,22 @@
 /** Stage operations against IVS real-time. Each takes the injected context; the SDK loads with this module. */
+import { deleteUnlessGone } from "../cli/delete.ts";
 import {
   CreateStageCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
+  GetStageCommand,
   paginateListParticipants,
   paginateListStageSessions,
   paginateListStages,
   type IVSRealTimeClient,
   type ParticipantSummary,
   type Stage,
+  type StageSummary,
 } from "@aws-sdk/client-ivs-realtime";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
-import { toCliError } from "../cli/errors.ts";
+import { doing, stateError, toCliError, usageError } from "../cli/errors.ts";
 import type { Cell, HumanView } from "../cli/output.ts";
 import { checkCreateStage, checkDisconnectReason, type CreateStageOptions } from "./options.ts";
 import { fetchStage, resolveStageArn } from "./lookup.ts";
@@ -27,6 +30,10 @@ export { fetchStage, resolveStageArn };
 
 /** Stops the virtual participants on a stage (the VP backend's hook); returns how many. */
 export type StopStageVps = (ctx: Context, stageArn: string) => Promise<number>;
+
+async function stagesNamed(rt: IVSRealTimeClient, name: string): Promise<StageSummary[]> {
+  return (await collect(paginateListStages({ client: rt }, {}), (p) => p.stages, "listing stages")).filter((x) => x.name === name);
+}
 
 export function stageView(s: Stage, token?: IssuedToken, title?: string): HumanView {
   const fields: [string, Cell][] = [
@@ -68,6 +75,20 @@ export async function createStage(ctx: Context, opts: CreateStageOptions): Promi
   // Load the signing key first: a missing key must not leave a stage behind.
   const key = opts.selfSigned ? await loadSigningKey(ctx, opts) : undefined;
   const rt = await ctx.aws.realtime();
+  // IVS allows two stages with one name; a re-run of a CI script should not make a second one.
+  if (opts.name) {
+    const existing = await stagesNamed(rt, opts.name);
+    if (existing.length > 0 && !opts.ifNotExists) {
+      throw stateError(`a stage named ${opts.name} exists already: ${existing.map((x) => x.arn).join(", ")}`, "AlreadyExists", "pass --if-not-exists to print it instead, or choose another --name");
+    }
+    if (existing.length === 1) {
+      const { stage } = await doing(`reading stage ${existing[0]!.arn}`, () => rt.send(new GetStageCommand({ arn: existing[0]!.arn! })));
+      ctx.log.info(`stage ${opts.name} exists already: ${stage!.arn} (--if-not-exists: not created, no token minted)`);
+      ctx.out.result({ stage, participantTokens: [], created: false }, stageView(stage!));
+      return;
+    }
+    if (existing.length > 1) throw usageError(`"${opts.name}" matches ${existing.length} stages: ${existing.map((x) => x.arn).join(", ")}`, "name it by ARN");
+  }
   const res = await rt.send(new CreateStageCommand(request)).catch((e) => {
     throw toCliError(e, "creating stage");
   });
@@ -80,7 +101,8 @@ export async function createStage(ctx: Context, opts: CreateStageOptions): Promi
     token = selfSignedToken(stage, key, opts.token, ctx.now());
   }
   ctx.log.success(`created stage ${stage.name || stage.arn}`);
-  ctx.out.result({ stage, participantToken: token ?? null }, stageView(stage, token));
+  // AWS's CreateStage returns `participantTokens` (an array): the same name and shape here.
+  ctx.out.result({ stage, participantTokens: token ? [token] : [], created: true }, stageView(stage, token));
 }
 
 export async function listStages(ctx: Context): Promise<void> {
@@ -108,7 +130,8 @@ async function connectedParticipants(rt: IVSRealTimeClient, stage: Stage): Promi
  * Delete in order: disconnect the current participants, stop the stage's virtual participants
  * (when a VP backend is known), delete the stage. Every step is reported.
  */
-export async function deleteStage(ctx: Context, opts: { stage: string; overrides: RoleOverrides }, deps: { stopVps?: StopStageVps } = {}): Promise<void> {
+export async function deleteStage(ctx: Context, opts: { stage: string; overrides: RoleOverrides; ifExists?: boolean }, deps: { stopVps?: StopStageVps } = {}): Promise<void> {
+  if (opts.ifExists) return deleteUnlessGone(ctx, true, opts.stage, "stage", () => deleteStage(ctx, { ...opts, ifExists: false }, deps));
   const stopVps = deps.stopVps ?? stageVpStopper(ctx, opts.overrides);
   const { rt, stage } = await fetchStage(ctx, opts.stage);
   const arn = stage.arn!;

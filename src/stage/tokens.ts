@@ -7,6 +7,7 @@ import { CreateParticipantTokenCommand, type Stage } from "@aws-sdk/client-ivs-r
 import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
+import { interruptedError, signalScope } from "../cli/signals.ts";
 import { loadSigningKey } from "../keys/signing-key.ts";
 import { newParticipantId } from "../tokens/participant.ts";
 import { claimsFor, selfSignedResult, type IssuedToken } from "../tokens/self-signed.ts";
@@ -37,19 +38,20 @@ function tokenView(t: IssuedToken, stageArn: string) {
   };
 }
 
-async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count: number, emit: (t: IssuedToken) => void): Promise<void> {
+/** Tokens per batch in --count mode: written and flushed before the next batch is made. API tokens cost a call each: smaller batches. */
+export const MINT_BATCH = 2048;
+export const API_BATCH = 64;
+
+/** One token as -o json prints it, with or without --count: `{stageArn, participantToken}` (AWS's name). */
+export function tokenDocument(stageArn: string, t: IssuedToken): { stageArn: string; participantToken: IssuedToken } {
+  return { stageArn, participantToken: { ...t, expirationTime: t.expirationTime instanceof Date ? t.expirationTime.toISOString() : t.expirationTime } };
+}
+
+async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count: number): Promise<IssuedToken[]> {
   const rt = await ctx.aws.realtime();
   const request = { stageArn: stage.arn!, userId: o.token.userId, capabilities: o.token.capabilities, duration: o.token.durationMinutes, attributes: o.token.attributes };
-  const results: (IssuedToken | undefined)[] = new Array(count);
+  const results: IssuedToken[] = new Array(count);
   let next = 0;
-  let emitted = 0;
-  const flush = () => {
-    while (emitted < count && results[emitted]) {
-      emit(results[emitted]!);
-      results[emitted] = undefined;
-      emitted++;
-    }
-  };
   // Every attempt, the SDK's retries included, stays under the rate as IVS counts it (see src/aws/pacing.ts).
   const window = new SlidingWindow(CREATE_TOKEN_TPS);
   const create = async (i: number) => {
@@ -69,7 +71,6 @@ async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count
       const i = next++;
       const { participantToken: t } = await create(i);
       results[i] = { token: t!.token!, participantId: t!.participantId!, userId: t!.userId ?? "", capabilities: (t!.capabilities ?? []) as string[], ...(t!.attributes ? { attributes: t!.attributes } : {}), expirationTime: t!.expirationTime, source: "api" };
-      flush(); // in order, as soon as the next one is ready
     }
   };
   const unpace = paceAttempts(rt, "CreateParticipantTokenCommand", () => [window]);
@@ -78,28 +79,49 @@ async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count
   } finally {
     unpace();
   }
+  return results;
 }
 
 export async function mintStageTokens(ctx: Context, o: StageTokenOptions): Promise<void> {
   checkStageToken(o);
+  const threads = o.selfSigned ? mintThreads(ctx.env) : 1; // a bad IVSCTL_MINT_THREADS is exit 3 before any call
   // Key first (file errors are exit 2 before any call), then the stage.
   const key = o.selfSigned ? await loadSigningKey(ctx, o) : undefined;
   const { stage } = await fetchStage(ctx, o.stage);
-  const count = o.count ?? 1;
-  const lineOf = (t: IssuedToken) => ({ stageArn: stage.arn, ...t, expirationTime: t.expirationTime instanceof Date ? t.expirationTime.toISOString() : t.expirationTime });
-  const emit = o.count === undefined
-    ? (t: IssuedToken) => ctx.out.result({ stageArn: stage.arn, participantToken: lineOf(t) }, tokenView(t, stage.arn!))
-    : (t: IssuedToken) => ctx.out.line(lineOf(t), `${t.participantId}\t${lineOf(t).expirationTime}\t${t.token}`);
-  if (!key) {
-    await apiTokens(ctx, stage, o, count, emit);
-    if (o.count !== undefined) ctx.log.success(`created ${count} participant token(s) for ${stage.arn}`);
+  const nowMs = ctx.now();
+  const idOf = (i: number) => (o.participantId ? (o.count === undefined ? o.participantId : `${o.participantId}-${i + 1}`) : newParticipantId());
+  const batch = async (from: number, size: number): Promise<IssuedToken[]> => {
+    if (!key) return apiTokens(ctx, stage, o, size);
+    const ids = Array.from({ length: size }, (_, i) => idOf(from + i));
+    const signed = await signMany(
+      ids.map((id) => claimsFor(stage, o.token, id, nowMs)),
+      key,
+      threads,
+    );
+    return signed.map((s, i) => selfSignedResult(stage, key, o.token, ids[i]!, s, nowMs));
+  };
+
+  if (o.count === undefined) {
+    const [t] = await batch(0, 1);
+    ctx.out.result(tokenDocument(stage.arn!, t!), tokenView(t!, stage.arn!));
     return;
   }
-  const nowMs = ctx.now();
-  const ids = Array.from({ length: count }, (_, i) => (o.participantId ? (o.count === undefined ? o.participantId : `${o.participantId}-${i + 1}`) : newParticipantId()));
-  const claims = ids.map((id) => claimsFor(stage, o.token, id, nowMs));
-  const threads = mintThreads(ctx.env);
-  const signed = await signMany(claims, key, threads);
-  signed.forEach((s, i) => emit(selfSignedResult(stage, key, o.token, ids[i]!, s, nowMs)));
-  if (o.count !== undefined) ctx.log.success(`signed ${count} participant token(s) with ${key.publicKeyArn} on ${Math.min(threads, count)} thread(s)`);
+  // --count N: JSON Lines in batches, each written and flushed before the next is made (flat
+  // memory); a signal stops after the batch in hand is flushed (src/cli/signals.ts).
+  const count = o.count;
+  const signals = signalScope();
+  let done = 0;
+  try {
+    while (done < count && !signals.signal) {
+      const tokens = await batch(done, Math.min(key ? MINT_BATCH : API_BATCH, count - done));
+      for (const t of tokens) ctx.out.line(tokenDocument(stage.arn!, t), `${t.participantId}\t${tokenDocument(stage.arn!, t).participantToken.expirationTime}\t${t.token}`);
+      done += tokens.length;
+      await ctx.io.flush?.();
+    }
+  } finally {
+    signals.release();
+  }
+  if (signals.signal) throw interruptedError(signals.signal, `${done} of ${count} participant token(s) written`);
+  if (key) ctx.log.success(`signed ${count} participant token(s) with ${key.publicKeyArn} on ${Math.min(threads, count)} thread(s)`);
+  else ctx.log.success(`created ${count} participant token(s) for ${stage.arn}`);
 }

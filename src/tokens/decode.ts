@@ -4,12 +4,14 @@
  * may fetch a real-time public key by ARN (IVS never returns playback public keys).
  */
 import type { KeyObject } from "node:crypto";
+import { arnProblem } from "../aws/resolve.ts";
 import { parseArn } from "../contract/arn.ts";
 import type { Context } from "../cli/context.ts";
 import { formatDuration } from "../cli/duration.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import type { Cell } from "../cli/output.ts";
+import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { readKeyFile } from "./es384.ts";
 
 export type TokenKind = "playback" | "participant" | "unknown";
@@ -102,7 +104,7 @@ function expiryOf(d: DecodedToken, nowMs: number): { expiresAt?: string; expired
 }
 
 export async function decodeToken(ctx: Context, o: { token: string }): Promise<void> {
-  const input = o.token === "-" ? (await ctx.io.readStdin()).trim() : o.token;
+  const input = o.token === "-" ? (await ctx.io.readStdin({ maxBytes: READ_LIMITS.jwt, what: "the token on stdin" })).trim() : o.token;
   const d = decodeJwt(input);
   const now = ctx.now();
   const exp = expiryOf(d, now);
@@ -120,7 +122,7 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
   const { importPublicKeyPem } = await import("./es384.ts");
   if (ref.startsWith("arn:")) {
     const arn = parseArn(ref);
-    if (!arn || arn.service !== "ivs") throw usageError(`"${ref}" is not an IVS key ARN`);
+    if (!arn || arnProblem(ref) || arn.service !== "ivs") throw usageError(`"${ref}" is not an IVS key ARN${arnProblem(ref) ? `: ${arnProblem(ref)}` : ""}`);
     if (arn.resourceType === "playback-key") {
       throw usageError(
         "IVS does not return playback public keys (GetPlaybackKeyPair gives only the ARN and fingerprint)",
@@ -135,11 +137,8 @@ async function verificationKey(ctx: Context, ref: string): Promise<{ key: KeyObj
       pem = (await rt.send(new GetPublicKeyCommand({ arn: ref }))).publicKey?.publicKeyMaterial;
     } catch (e) {
       const err = toCliError(e, `fetching public key ${ref}`);
-      // A key that is gone cannot verify anything: IVS refuses such tokens at join, so this is a
-      // verification failure (exit 5), not a lookup miss.
-      if (err.exitCode === ExitCode.NotFound) {
-        throw new CliError(`public key ${ref} no longer exists (deleted?): IVS refuses tokens signed with it`, { exitCode: ExitCode.State, code: "KeyNotFound", cause: e });
-      }
+      // A kid naming a deleted key is a verification failure like any other (exit 5), not "not found".
+      if (err.exitCode === ExitCode.NotFound) throw new CliError(`the token's key ${ref} no longer exists: the token cannot verify`, { exitCode: ExitCode.State, code: "KeyNotFound" });
       throw err;
     }
     if (!pem) throw new CliError(`public key ${ref} came back without key material`, { exitCode: ExitCode.Internal, code: "NoKeyMaterial" });
@@ -162,7 +161,7 @@ function signedByIvs(d: DecodedToken): boolean {
 }
 
 export async function verifyToken(ctx: Context, o: { token: string; publicKey?: string }): Promise<void> {
-  const input = o.token === "-" ? (await ctx.io.readStdin()).trim() : o.token;
+  const input = o.token === "-" ? (await ctx.io.readStdin({ maxBytes: READ_LIMITS.jwt, what: "the token on stdin" })).trim() : o.token;
   const d = decodeJwt(input);
   if (d.header.alg !== "ES384") throw verifyFailure(`IVS tokens are signed with ES384; this token says alg ${JSON.stringify(d.header.alg)}`, "UnsupportedAlgorithm");
   if (o.publicKey === undefined && signedByIvs(d)) {

@@ -3,8 +3,9 @@
  * (real-time). Keys are node KeyObjects; PEM text is only ever written to 0600 files or secrets.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
-import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import type { JWTHeaderParameters, JWTPayload } from "jose";
+import { decodeUtf8Strict, READ_LIMITS, readFileBounded } from "../cli/bounded-read.ts";
 import { CliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 
@@ -78,13 +79,21 @@ export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omi
   return signEs384Sync(payload, key, header);
 }
 
-/** Read a PEM key file; a missing or unreadable file is a usage error (exit 2) naming it. */
-export function readKeyFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw usageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/**
+ * Read a PEM key file (at most a few KB: src/cli/bounded-read.ts); a missing, unreadable or
+ * oversized file is a usage error (exit 2) naming it. A file holding a PRIVATE key that the group or
+ * others may read gets one warning line, as ssh gives (ssh refuses; a CI runner's checkout often has
+ * 0644 files, so ivsctl warns and goes on).
+ */
+export function readKeyFile(path: string, what: string, warn?: (line: string) => void): string {
+  const { bytes, mode } = readFileBounded(path, { maxBytes: READ_LIMITS.pem, what });
+  const pem = decodeUtf8Strict(bytes, `${what} ${path}`);
+  if (warn && (mode & 0o077) !== 0 && /-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) warn(looseModeWarning(path, mode));
+  return pem;
+}
+
+export function looseModeWarning(path: string, mode: number): string {
+  return `private key file ${path} has mode 0${mode.toString(8).padStart(3, "0")}: others on this machine can read it (chmod 600 ${path})`;
 }
 
 /**

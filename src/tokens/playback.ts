@@ -4,6 +4,7 @@
  */
 import type { KeyObject } from "node:crypto";
 import type { JWTPayload } from "jose";
+import { checkDurationMs } from "../cli/duration.ts";
 import { usageError } from "../cli/errors.ts";
 
 /** Most tokens one `--count` invocation mints (playback and participant tokens alike). */
@@ -50,6 +51,7 @@ export function normaliseOrigin(value: string): string {
 export function checkPlaybackTokenOptions(o: Omit<PlaybackTokenOptions, "channelArn">): void {
   if (!Number.isFinite(o.ttlMs) || o.ttlMs <= 0) throw usageError(`--ttl must be positive (got ${o.ttlMs / 1000}s)`);
   if (o.ttlMs < 1000) throw usageError("--ttl must be at least 1s (exp is in whole seconds)");
+  checkDurationMs(o.ttlMs, "--ttl");
   const origins = o.origins ?? [];
   origins.forEach(normaliseOrigin);
   if (o.strictOrigin && origins.length === 0) throw usageError("--strict-origin needs at least one --origin");

@@ -11,6 +11,7 @@ export { VP_ENV } from "../contract/vp-env.ts";
 export { checkRoleInputs } from "../stack/roles.ts";
 import { checkRoleInputs } from "../stack/roles.ts";
 import type { Env } from "../cli/io.ts";
+import { checkDurationMs, MAX_TIMER_MS } from "../cli/duration.ts";
 import { checkParticipantId, checkTokenOptions, DEFAULT_DURATION_MINUTES } from "../tokens/participant.ts";
 import { VP_ENV } from "../contract/vp-env.ts";
 
@@ -39,6 +40,8 @@ export interface InviteOptions {
   /** How long --wait waits (default 2 minutes); only with --wait. */
   timeoutMs?: number;
   force: boolean;
+  /** --if-none: a stage that already has an active ivsctl VP is success (exit 0, `invited: false`), not exit 5. */
+  ifNone?: boolean;
   overrides: RoleOverrides;
 }
 
@@ -80,6 +83,7 @@ export function checkInviteOptions(opts: InviteOptions, env: Env): void {
   checkRoleInputs(opts.overrides, env);
   checkTokenOptions({ userId: opts.userId, attributes: opts.attributes, capabilities: ["PUBLISH", "SUBSCRIBE"], durationMinutes: DEFAULT_DURATION_MINUTES });
   checkAsset(opts.asset);
+  if (opts.ifNone && opts.force) throw usageError("--if-none and --force contradict each other");
   checkWaitTimeout(opts);
 }
 
@@ -94,4 +98,5 @@ export function checkKickOptions(opts: KickOptions, env: Env): void {
 function checkWaitTimeout(opts: { wait?: boolean; timeoutMs?: number }): void {
   if (opts.timeoutMs !== undefined && !opts.wait) throw usageError("--timeout applies only with --wait");
   if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
+  if (opts.timeoutMs !== undefined) checkDurationMs(opts.timeoutMs, "--timeout", MAX_TIMER_MS);
 }

@@ -124,6 +124,16 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
     if (active.arns.length > 0) {
       const { tasks } = await findVpTasks(ecs, target.cluster, { startedBy: startedByFor(stage.arn), includeStopped: false, describe: true });
       const which = tasks.map(toVpTask).map((t) => `task ${taskId(t.taskArn)} (${t.lastStatus}, participant ${t.participantId || "?"})`);
+      if (opts.ifNone) {
+        // --if-none: the VP the re-run wants is there already; exit 0 and say which.
+        ctx.log.info(`stage ${stage.name || stage.arn} already has an active ivsctl VP (--if-none): ${which.join(", ")}`);
+        const existing = tasks.map(toVpTask);
+        ctx.out.result(
+          { stageArn: stage.arn, invited: false, tasks: existing.map(taskJson), cluster: target.cluster },
+          { kind: "table", title: "Already active (--if-none):", columns: ["task", "status", "participant"], rows: existing.map((t) => [taskId(t.taskArn), t.lastStatus, t.participantId]) },
+        );
+        return;
+      }
       throw stateError(`stage ${stage.name || stage.arn} already has an active ivsctl VP: ${which.join(", ") || active.arns.map(taskId).join(", ")}`, "AlreadyActive", "kick it first (`ivsctl vp kick`), or add --force to run another");
     }
   }
@@ -142,7 +152,7 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   if (opts.wait) ({ task, state } = await waitForVp(ctx, ecs, target.cluster, task, stage.arn, token.participantId, opts.timeoutMs ?? 120_000));
   const vp = toVpTask(task);
   ctx.out.result(
-    { stageArn: stage.arn, participantId: token.participantId, tokenSource: token.source, participantState: state ?? null, task: taskJson(vp), cluster: target.cluster },
+    { stageArn: stage.arn, invited: true, participantId: token.participantId, tokenSource: token.source, participantState: state ?? null, task: taskJson(vp), cluster: target.cluster },
     {
       kind: "record",
       fields: [

@@ -87,7 +87,12 @@ describe.skipIf(!HAS_FFMPEG)("ingest with real ffmpeg into ivsctl local", () => 
     expect(json(put)).toEqual({ channelArn, bytes: 10, attempts: 1 });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(code).toBe(0);
-    const summary = JSON.parse(stdout);
+    // -o json is JSON Lines: {"event":"live"} when the stream is LIVE, then {"event":"summary"} (issue 12).
+    const events = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(["live", "summary"]);
+    expect(events[0].target).toBe(channelArn);
+    expect(typeof events[0].liveAfterMs).toBe("number");
+    const summary = events[1];
     expect(summary.target).toBe(channelArn);
     expect(summary.frames).toBeGreaterThan(100);
     expect(summary.mediaSeconds).toBeGreaterThanOrEqual(4.9);
@@ -121,7 +126,8 @@ describe.skipIf(!HAS_FFMPEG)("ingest with real ffmpeg into ivsctl local", () => 
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     expect(code).toBe(130);
     expect(stderr).toMatch(/error: interrupted \(SIGINT\): ffmpeg stopped after [\d.]+ s of media/);
-    expect(JSON.parse(stdout).interrupted).toBe("SIGINT");
+    const events = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.at(-1)).toMatchObject({ event: "summary", interrupted: "SIGINT" });
     expect(alive(ffmpegPids[0]!)).toBe(false);
     await waitFor("the channel to go OFFLINE", async () => !(await isLive()));
   }, 30_000);
@@ -148,7 +154,7 @@ describe.skipIf(!HAS_NGINX_RTMP)("ingest --url into a third-party RTMPS server (
     const r = await ivsctl(["ingest", "--url", `rtmps://127.0.0.1:${nginx.tlsPort}/live`, "--stream-key-file", keyFile, "--duration", "3s", "--resolution", "360p", "-o", "json"]);
     expect(r.stderr).not.toContain("thirdpartykey123");
     expect(r.code).toBe(0);
-    expect(json(r).frames).toBeGreaterThan(60);
+    expect(JSON.parse(r.stdout.trim().split("\n").at(-1)!).frames).toBeGreaterThan(60);
     expect(nginx.published()).toContain("thirdpartykey123");
     await waitFor("nginx to report the publish done", async () => nginx!.publishDone().includes("thirdpartykey123"), 20);
 

@@ -134,7 +134,7 @@ describe("playback-key create / import / list / get / delete", () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toStartWith(`error: ${p256} is an EC key on prime256v1, not P-384 (secp384r1)\n`);
     const p256priv = join(dir, "p256-private.pem");
-    writeFileSync(p256priv, generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    writeFileSync(p256priv, generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o600 });
     const r3 = await local.run(["channel", "token", channelArn, "--key", p256priv], { env: DEAD });
     expect(r3.code).toBe(2);
     expect(r3.stderr).toStartWith(`error: ${p256priv} is an EC key on prime256v1, not P-384 (secp384r1)\n`);
@@ -198,8 +198,10 @@ describe("channel token", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
-    expect(new Set(lines.map((l) => l.singleUseUuid)).size).toBe(5);
-    for (const l of lines) expect(claimsOf(l.token)["aws:single-use-uuid"]).toBe(l.singleUseUuid);
+    // One shape with or without --count: {channelArn, token, playbackUrl, expiresAt, claims} (issue 12).
+    for (const l of lines) expect(Object.keys(l).sort()).toEqual(["channelArn", "claims", "expiresAt", "playbackUrl", "token"]);
+    expect(new Set(lines.map((l) => l.claims["aws:single-use-uuid"])).size).toBe(5);
+    for (const l of lines) expect(claimsOf(l.token)["aws:single-use-uuid"]).toBe(l.claims["aws:single-use-uuid"]);
     for (const l of lines) expect((await local.run(["token", "verify", l.token, "--public-key", keyFile])).code).toBe(0);
     const text = await local.run(["channel", "token", "private", "--key", keyFile, "--count", "3"]);
     expect(text.stdout.trimEnd().split("\n")).toHaveLength(3);

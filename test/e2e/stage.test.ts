@@ -41,6 +41,9 @@ describe("stage lifecycle", () => {
     expect(out.stage.tags).toEqual({ team: "rt" });
     for (const k of ["whip", "events", "rtmp", "rtmps"]) expect(out.stage.endpoints[k]).toBeString();
     expect(out.stage.endpoints.rtmps).toStartWith("rtmps://");
+    // AWS's CreateStage name and shape: participantTokens, an array (issue 12).
+    expect(out.participantTokens).toHaveLength(1);
+    out.participantToken = out.participantTokens[0];
     expect(out.participantToken.source).toBe("api");
     expect(out.participantToken.userId).toBe("host");
     expect(out.participantToken.capabilities).toEqual(["PUBLISH"]);
@@ -63,7 +66,7 @@ describe("stage lifecycle", () => {
 
   test("--no-token creates no token; list and get by name, id and ARN agree", async () => {
     const out = json(await local.run(["stage", "create", "--name", "quiet", "--no-token", "-o", "json"]));
-    expect(out.participantToken).toBeNull();
+    expect(out.participantTokens).toEqual([]);
     const id = out.stage.arn.split("/").pop();
     const list = json(await local.run(["stage", "list", "-o", "json"]));
     expect(list.stages.map((s: { arn: string }) => s.arn)).toContain(out.stage.arn);
@@ -161,7 +164,8 @@ describe("self-signed tokens", () => {
   test("--count N: N JSON lines, distinct ids, every token joins (bulk on every core)", async () => {
     const r = await local.run(["stage", "token", "signed", "--self-signed", "--stack", "ivsctl-local", "--count", "300", "--participant-id", "bot", "-o", "json"]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    // One shape with or without --count: {stageArn, participantToken} per line (issue 12).
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).participantToken);
     expect(lines).toHaveLength(300);
     expect(lines.map((l) => l.participantId)).toEqual(Array.from({ length: 300 }, (_, i) => `bot-${i + 1}`));
     expect(r.stderr).toMatch(/signed 300 participant token\(s\) with arn:aws:ivs:us-east-1:123456789012:public-key\/\S+ on \d+ thread/);
@@ -171,7 +175,7 @@ describe("self-signed tokens", () => {
   test("--count 200 API tokens with bounded concurrency: no throttling, all distinct", async () => {
     const r = await local.run(["stage", "token", "signed", "--count", "200", "-o", "json"]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).participantToken);
     expect(lines).toHaveLength(200);
     expect(new Set(lines.map((l) => l.participantId)).size).toBe(200);
     expect(r.stderr).not.toContain("Throttl");
