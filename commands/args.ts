@@ -22,6 +22,13 @@ export const keySecretArg = {
   "key-secret": { type: "string", description: `${ROLE_SPECS.keySecret.description} (env ${ROLE_SPECS.keySecret.env}; default: the stack's)`, valueHint: "arn" },
 } as const satisfies FlagDefs;
 
+/**
+ * One name per idea across commands (old names stay as hidden aliases for one release):
+ * a private key PEM file is `--key-file`, a token lifetime `--ttl`.
+ */
+export const keyFileArg = (description: string, oldName: string) =>
+  ({ "key-file": { type: "string", description, valueHint: "file", alias: [oldName] } }) as const satisfies FlagDefs;
+
 /** `--if-exists` on deletes: a resource that is already gone is success, for re-runs. */
 export const ifExistsArg = {
   "if-exists": { type: "boolean", description: "Exit 0 when it is already gone (for re-runs)" },

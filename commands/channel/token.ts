@@ -1,13 +1,13 @@
 import { globalArgs } from "../../src/cli/args.ts";
 import { defineLeaf } from "../../src/cli/command.ts";
 import { MAX_RESOLUTIONS, MAX_TOKEN_COUNT } from "../../src/tokens/playback.ts";
-import { stackChannelArg } from "../args.ts";
+import { keyFileArg, stackChannelArg } from "../args.ts";
 
 export default defineLeaf({
   meta: { name: "token", description: "Sign a playback token (ES384 JWT) for a private channel and print the ready playback URL" },
   args: {
     ...stackChannelArg,
-    key: { type: "string", description: "Private key PEM file (P-384)", valueHint: "file" },
+    ...keyFileArg("Private key PEM file (P-384)", "key"),
     secret: { type: "string", description: "Secrets Manager secret holding the private key PEM", valueHint: "id" },
     ttl: { type: "string", description: "Lifetime of the token (exp = now + ttl, in seconds)", valueHint: "1h", default: "1h" },
     origin: { type: "string", description: "Allowed origin (https://*.example.com wildcards)", valueHint: "url", repeatable: true },
@@ -20,13 +20,13 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: [
-    "ivsctl channel token private-demo --key playback.pem --ttl 2h",
+    "ivsctl channel token private-demo --key-file playback.pem --ttl 2h",
     "ivsctl channel token private-demo --secret ivs/playback-key --origin https://example.com --strict-origin",
-    "ivsctl channel token private-demo --key playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
+    "ivsctl channel token private-demo --key-file playback.pem --single-use --ttl 5m --count 100 -o json > tokens.jsonl",
   ],
   options: (args) => ({
     channel: args.positional("channel"),
-    keyFile: args.string("key"),
+    keyFile: args.string("key-file"),
     secret: args.string("secret"),
     ttlMs: args.duration("ttl") ?? 3_600_000,
     origins: args.list("origin"),

@@ -15,7 +15,7 @@ export default defineLeaf({
     ...globalArgs,
   },
   examples: [
-    "ivsctl stage token demo --user-id alice --capabilities subscribe --duration 1h",
+    "ivsctl stage token demo --user-id alice --capabilities subscribe --ttl 1h",
     "ivsctl stage token demo --attribute role=guest --attribute seat=12",
     "ivsctl stage token demo --self-signed --stack my-vp-stack --count 5000 -o json > tokens.jsonl",
   ],

@@ -7,7 +7,7 @@ export default defineLeaf({
     token: { type: "positional", description: "The JWT, a playback URL with ?token=, or - for stdin" },
     ...globalArgs,
   },
-  examples: ["ivsctl token decode \"$TOKEN\"", "ivsctl channel token demo --key k.pem -o json | jq -r .token | ivsctl token decode -"],
+  examples: ["ivsctl token decode \"$TOKEN\"", "ivsctl channel token demo --key-file k.pem -o json | jq -r .token | ivsctl token decode -"],
   options: (args) => ({ token: args.requiredPositional("token") }),
   run: () => import("../../src/tokens/decode.ts").then((m) => m.decodeToken),
 });

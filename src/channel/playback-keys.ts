@@ -39,8 +39,8 @@ function checkName(name: string | undefined): void {
 /** Checks done before anything is generated or called. */
 export function checkCreatePlaybackKey(o: CreatePlaybackKeyOptions): void {
   checkName(o.name);
-  if (o.out && o.secret) throw usageError("give either --out FILE or --secret ID, not both");
-  if (!o.out && !o.secret) throw usageError("say where the private key goes: --out FILE (mode 0600) or --secret ID (Secrets Manager)", "ivsctl never prints a private key");
+  if (o.out && o.secret) throw usageError("give either --key-file FILE or --secret ID, not both");
+  if (!o.out && !o.secret) throw usageError("say where the private key goes: --key-file FILE (mode 0600) or --secret ID (Secrets Manager)", "ivsctl never prints a private key");
   if (o.out && existsSync(o.out)) throw usageError(`${o.out} already exists: refusing to overwrite a key file`);
 }
 
@@ -76,7 +76,7 @@ async function putSecret(ctx: Context, id: string, pem: string, description: str
     return (await client.send(new sm.CreateSecretCommand({ Name: id, SecretString: pem, Description: description }))).ARN!;
   } catch (e) {
     if ((e as Error).name === "ResourceExistsException") {
-      throw stateError(`secret ${id} already exists: refusing to replace its value`, "ResourceExistsException", "name a new secret with --secret, or use --out FILE");
+      throw stateError(`secret ${id} already exists: refusing to replace its value`, "ResourceExistsException", "name a new secret with --secret, or use --key-file FILE");
     }
     throw e;
   }

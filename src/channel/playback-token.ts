@@ -27,8 +27,8 @@ export interface ChannelTokenOptions extends Omit<PlaybackTokenOptions, "channel
 
 
 export function checkKeySource(o: { keyFile?: string; secret?: string }): void {
-  if (o.keyFile && o.secret) throw usageError("give either --key FILE or --secret ID, not both");
-  if (!o.keyFile && !o.secret) throw usageError("a signing key is needed: --key FILE (private key PEM) or --secret ID (Secrets Manager)");
+  if (o.keyFile && o.secret) throw usageError("give either --key-file FILE or --secret ID, not both");
+  if (!o.keyFile && !o.secret) throw usageError("a signing key is needed: --key-file FILE (private key PEM) or --secret ID (Secrets Manager)");
 }
 
 /** A PEM held in a secret: the whole SecretString, or a privateKey/privateKeyPem/key field of a JSON one. */

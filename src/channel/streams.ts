@@ -22,6 +22,7 @@ import { resolveChannelArn } from "./channels.ts";
 import { STREAM_HEALTH } from "./stream-health.ts";
 import { collect } from "../aws/paginate.ts";
 import { channelRef } from "./target.ts";
+import { STREAM_STATES, type StreamState } from "./stream-health.ts";
 /** IVS stream ids: st- and 23 letters or digits (26 characters). */
 const STREAM_ID = /^st-[a-zA-Z0-9]{23}$/;
 
@@ -174,8 +175,6 @@ export async function getSession(ctx: Context, o: { channel: string; streamId: s
   );
 }
 
-export const STREAM_STATES = ["LIVE", "OFFLINE"] as const;
-export type StreamState = (typeof STREAM_STATES)[number];
 
 export interface StreamWaitOptions {
   channel: string;

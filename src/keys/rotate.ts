@@ -5,7 +5,7 @@
  *   1. generate a P-384 pair locally
  *   2. import the public key, named `<stack>-PublicKey-<epoch ms>`
  *   3. store {privateKeyPem, publicKeyArn, rotatedAt} as a NEW, not yet current, secret version
- *      (staging label IVSCTL_PENDING); without a stack, write --private-key-file (0600)
+ *      (staging label IVSCTL_PENDING); without a stack, write --key-file (0600)
  *   4. record it as current: move AWSCURRENT to the new version, naming the version we read as
  *      RemoveFromVersionId. Secrets Manager refuses the move if AWSCURRENT is no longer on that
  *      version, so two concurrent rotations cannot interleave (compare-and-swap on version ids);
@@ -47,8 +47,8 @@ export function checkRotate(ctx: Context, o: RotateOptions): void {
   if (!Number.isFinite(o.graceMs) || o.graceMs < 0) throw usageError("--grace must be 0s or a positive duration");
   checkDurationMs(o.graceMs, "--grace");
   const hasSecret = isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack });
-  if (hasSecret && o.privateKeyFile) throw usageError("--private-key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
-  if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --private-key-file FILE");
+  if (hasSecret && o.privateKeyFile) throw usageError("--key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
+  if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --key-file FILE");
   if (o.privateKeyFile && existsSync(o.privateKeyFile)) throw usageError(`${o.privateKeyFile} already exists: refusing to overwrite a key file`);
 }
 

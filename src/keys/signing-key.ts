@@ -7,7 +7,7 @@
  * secret version: whichever version is AWSCURRENT is always a matching pair. The AWSCURRENT
  * version is the record of "which public key is current" (no second store such as an SSM
  * parameter that could disagree with the secret).
- * Without a stack: --private-key-file (0600) and --public-key-arn.
+ * Without a stack: --key-file (0600) and --public-key-arn.
  */
 import { isArnOf } from "../aws/resolve.ts";
 import { createPublicKey, type KeyObject } from "node:crypto";
@@ -111,7 +111,7 @@ export async function checkKeyPairMatches(ctx: Context, privateKey: KeyObject, p
 /** The key to sign participant tokens with: from a file (+ ARN), or from the stack's key secret. */
 export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string; publicKeyArn?: string; overrides: RoleOverrides }): Promise<SigningKey> {
   if (o.privateKeyFile) {
-    if (!o.publicKeyArn) throw usageError("--private-key-file needs --public-key-arn (the ARN IVS gave its public half)");
+    if (!o.publicKeyArn) throw usageError("--key-file needs --public-key-arn (the ARN IVS gave its public half)");
     checkPublicKeyArn(o.publicKeyArn);
     const pem = readKeyFile(o.privateKeyFile, "private key file", warnLine(ctx.io));
     const privateKey = importPrivateKeyPem(pem, `private key file ${o.privateKeyFile}`);
@@ -119,7 +119,7 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
     return { privateKey, privateKeyPem: pem, publicKeyArn: o.publicKeyArn, source: o.privateKeyFile };
   }
   if (!isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack })) {
-    throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --private-key-file FILE --public-key-arn ARN");
+    throw configError("self-signed tokens need a signing key", "pass --stack NAME (its key secret), or --key-file FILE --public-key-arn ARN");
   }
   const { isSampleStack } = await import("../stack/resolve.ts");
   if (!o.overrides.keySecret && (await isSampleStack(ctx))) {

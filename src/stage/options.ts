@@ -48,7 +48,7 @@ export function checkStageToken(o: StageTokenOptions): void {
     checkParticipantId(o.participantId);
     if (o.count !== undefined) checkParticipantId(`${o.participantId}-${o.count}`, "--participant-id (with the -N suffix --count adds)");
   }
-  if (!o.selfSigned && (o.privateKeyFile || o.publicKeyArn)) throw usageError("--private-key-file / --public-key-arn apply only with --self-signed");
+  if (!o.selfSigned && (o.privateKeyFile || o.publicKeyArn)) throw usageError("--key-file / --public-key-arn apply only with --self-signed");
 }
 
 export function checkDisconnectReason(reason: string | undefined): void {

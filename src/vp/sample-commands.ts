@@ -144,7 +144,7 @@ export async function stopVps(ctx: Context): Promise<void> {
 }
 
 export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> {
-  if (o.privateKeyFile !== undefined) refuse("--private-key-file", "the key goes to the stack's secret <stack>-PrivateKey");
+  if (o.privateKeyFile !== undefined) refuse("--key-file", "the key goes to the stack's secret <stack>-PrivateKey");
   if (ctx.globals.dryRun) {
     const steps = ["import public key", "store private key (bare PKCS8 PEM as AWSCURRENT)", "record current key (SSM {\"arn\": …})", o.graceMs === 0 ? "delete previous key" : "retire previous key after the grace period", o.restartVps ? "StopVpTasks" : "restart VPs: not needed"];
     return ctx.out.result({ dryRun: true, stack: ctx.globals.stack, graceMs: o.graceMs, steps }, { kind: "table", title: "Would do:", columns: ["step"], rows: steps.map((s) => [s]) });

@@ -58,10 +58,10 @@ describe("playback-key create / import / list / get / delete", () => {
   test("create needs exactly one of --out / --secret", async () => {
     const none = await local.run(["playback-key", "create"], { env: DEAD });
     expect(none.code).toBe(2);
-    expect(none.stderr).toStartWith("error: say where the private key goes: --out FILE (mode 0600) or --secret ID (Secrets Manager)\n");
+    expect(none.stderr).toStartWith("error: say where the private key goes: --key-file FILE (mode 0600) or --secret ID (Secrets Manager)\n");
     const both = await local.run(["playback-key", "create", "--out", join(dir, "x.pem"), "--secret", "s"], { env: DEAD });
     expect(both.code).toBe(2);
-    expect(both.stderr).toBe("error: give either --out FILE or --secret ID, not both\n");
+    expect(both.stderr).toBe("error: give either --key-file FILE or --secret ID, not both\n");
   });
 
   test("create --secret stores the PEM in Secrets Manager; channel token --secret signs with it", async () => {
@@ -229,7 +229,7 @@ describe("channel token", () => {
     ["a 41-character viewer id", ["--viewer-id", "v".repeat(41), "--ttl", "5m"], "error: --viewer-id may be at most 40 characters (got 41)\n"],
     ["--single-use with an hour", ["--single-use", "--ttl", "1h"], "error: with --single-use the token may expire at most 10 minutes ahead (--ttl 3600s is longer)\nhint: use --ttl 10m or less\n"],
     ["--viewer-id with 11 minutes", ["--viewer-id", "bob", "--ttl", "11m"], "error: with --viewer-id the token may expire at most 10 minutes ahead (--ttl 660s is longer)\nhint: use --ttl 10m or less\n"],
-    ["no key", [], "error: a signing key is needed: --key FILE (private key PEM) or --secret ID (Secrets Manager)\n"],
+    ["no key", [], "error: a signing key is needed: --key-file FILE (private key PEM) or --secret ID (Secrets Manager)\n"],
     ["--count 0", ["--count", "0"], "error: --count must be a whole number from 1 to 100000 (got \"0\")\n"],
     ["--max-resolution 4K", ["--max-resolution", "4K"], 'error: --max-resolution must be one of SD, HD, FULL_HD (got "4K")\n'],
   ];

@@ -48,7 +48,7 @@ const GONE = "AbCdEf012345";
 const arn = (type: string) => `arn:aws:ivs:us-east-1:123456789012:${type}/${GONE}`;
 
 beforeAll(async () => {
-  server = await startLocalServer({ port: 0, statePath: ":memory:" });
+  server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
   rt = new IVSRealTimeClient({ region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
 });
 afterAll(() => server?.stop());

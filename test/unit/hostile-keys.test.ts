@@ -50,7 +50,7 @@ const exists = (arn: string) =>
   );
 
 beforeAll(async () => {
-  server = await startLocalServer({ port: 0, statePath: ":memory:" });
+  server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
   rt = new IVSRealTimeClient({ region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
 });
 afterAll(() => server?.stop());

@@ -23,7 +23,7 @@ function context(): Context & { io: ReturnType<typeof bufferIO> } {
 }
 
 beforeAll(async () => {
-  server = await startLocalServer({ port: 0, statePath: ":memory:" });
+  server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
   const cfg = { region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 };
   rt = new IVSRealTimeClient(cfg);
   sm = new SecretsManagerClient(cfg);
