@@ -135,7 +135,7 @@ export async function stopLocal(ctx: Context): Promise<void> {
 export async function localStatus(ctx: Context): Promise<void> {
   // Never a guessed port: the endpoint local mode would use, else IVSCTL_LOCAL_ENDPOINT, else the runtime file.
   const endpoint = ctx.aws.settings.endpoint && ctx.globals.local ? ctx.aws.settings.endpoint : ctx.env.IVSCTL_LOCAL_ENDPOINT || readRuntime(ctx.env)?.endpoint;
-  if (!endpoint) throw new CliError(`ivsctl local is not running (no ${runtimeFile(ctx.env)})`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
+  if (!endpoint) throw new CliError(`ivsctl local is not answering: no runtime file ${runtimeFile(ctx.env)} (never started with --detach, or stopped)`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   const h = await health(endpoint);
   if (!h) throw new CliError(`ivsctl local is not answering at ${endpoint}`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   ctx.out.result({ endpoint, ...h }, { kind: "record", fields: [["Endpoint", endpoint], ["PID", h.pid as number], ["Ingest", h.ingest as string], ["Validating", h.validating as boolean]] });

@@ -186,7 +186,10 @@ describe.skipIf(!HAS_FFMPEG)("stage ingest through an RTMPS ingest configuration
     const io = bufferIO();
     const ctx = createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals());
     await runIngest(ctx, options({}));
-    const out = JSON.parse(io.out());
+    // -o json is JSON Lines: {"event":"live"} then {"event":"summary"} (issue 12).
+    const events = io.out().trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(["live", "summary"]);
+    const out = events[1];
     expect(out.target).toBe(stageArn);
     expect(out.ingestConfigurationArn).toMatch(/:ingest-configuration\/[A-Za-z0-9]{12}$/);
     expect(out.ingestConfigurationKept).toBe(false);
@@ -201,12 +204,12 @@ describe.skipIf(!HAS_FFMPEG)("stage ingest through an RTMPS ingest configuration
     const io = bufferIO();
     const ctx = createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals());
     await runIngest(ctx, options({ keep: true, durationMs: 2_000 }));
-    const arn = JSON.parse(io.out()).ingestConfigurationArn;
+    const arn = JSON.parse(io.out().trim().split("\n").at(-1)!).ingestConfigurationArn;
     const kept = server.store.get<IngestConfigurationDoc>(INGEST_CONFIG_KIND, arn)!;
     expect([kept.stageArn, kept.ingestProtocol, kept.state]).toEqual([stageArn, "RTMPS", "INACTIVE"]);
     const io2 = bufferIO();
     await runIngest(createContext(io2, { IVSCTL_LOCAL_ENDPOINT: server.url, PATH: process.env.PATH }, globals()), options({ ingestConfig: arn, durationMs: 2_000 }));
-    expect(JSON.parse(io2.out()).ingestConfigurationArn).toBe(arn);
+    expect(JSON.parse(io2.out().trim().split("\n").at(-1)!).ingestConfigurationArn).toBe(arn);
     expect(server.store.get(INGEST_CONFIG_KIND, arn)).toBeDefined(); // given, not temporary: never deleted
   }, 20_000);
 });
