@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import type { Context } from "../cli/context.ts";
 import { CliError, configError, stateError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
+import { signalScope } from "../cli/signals.ts";
 import { pollUntil } from "../cli/wait.ts";
 import { clearRuntime, defaultStatePath, readRuntime, runtimeFile, writeRuntime } from "./runtime.ts";
 
@@ -53,11 +54,11 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
   }
   ctx.log.info(`ivsctl local listening on ${server.url} (state: ${statePath}); Ctrl-C stops it`);
   ctx.out.line({ endpoint: server.url, pid: process.pid, statePath, ingest: server.world.ingestHost }, server.url);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  // SIGINT, SIGTERM and SIGHUP alike stop it cleanly (state flushed); for a server that is success, exit 0.
+  const signals = signalScope();
+  await new Promise<void>((resolve) => signals.onSignal(() => resolve()));
   await server.stop();
+  signals.release();
 }
 
 async function startDetached(ctx: Context, opts: StartOptions, statePath: string): Promise<void> {
