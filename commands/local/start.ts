@@ -13,7 +13,7 @@ export default defineLeaf({
   examples: ["ivsctl local start --detach", "ivsctl local start --port 0 --state :memory:"],
   options: (args) => {
     const port = { min: 0, max: 65535 };
-    return { port: args.integer("port", port) ?? 4599, ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
+    return { port: args.integer("port", port) ?? 4599, portGiven: args.has("port"), ingestPort: args.integer("ingest-port", port), statePath: args.string("state"), detach: args.flag("detach") };
   },
   run: () => import("../../src/cli/local-daemon.ts").then((m) => m.startLocal),
 });

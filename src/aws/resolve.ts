@@ -49,7 +49,7 @@ export function parseResourceRef(value: string, resourceType: string, service = 
   if (!v) throw usageError(`empty ${resourceType} name`);
   if (v.startsWith("arn:")) {
     const problem = arnProblem(value);
-    if (problem) throw usageError(`malformed ARN "${value}": ${problem}`, `expected arn:aws:${service}:<region>:<account>:${resourceType}/<id>`);
+    if (problem) throw usageError(parseArn(v) ? `malformed ARN "${value}": ${problem}` : `malformed ARN "${v}"`, `expected arn:aws:${service}:<region>:<account>:${resourceType}/<id>`);
     const arn = parseArn(v)!;
     if (arn.service !== service || arn.resourceType !== resourceType) {
       throw usageError(`"${v}" is a ${arn.service} ${arn.resourceType} ARN, not a ${resourceType} ARN`);

@@ -27,6 +27,8 @@ export interface ReadLimit {
   maxBytes: number;
   /** What is read, for the error line: "payload file x.json", "stdin". */
   what: string;
+  /** A missing file reads "cannot read <what> <path>: ENOENT" (key files) rather than "<what> not found: <path>". */
+  missingAsCode?: boolean;
 }
 
 function tooLarge(limit: ReadLimit): Error {
@@ -49,7 +51,7 @@ export function readFileBounded(path: string, limit: ReadLimit): BoundedFile {
     fd = openSync(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw usageError(code === "ENOENT" ? `${limit.what} not found: ${path}` : `cannot read ${limit.what} ${path}: ${code ?? (e as Error).message}`);
+    throw usageError(code === "ENOENT" && !limit.missingAsCode ? `${limit.what} not found: ${path}` : `cannot read ${limit.what} ${path}: ${code ?? (e as Error).message}`);
   }
   try {
     const st = fstatSync(fd);

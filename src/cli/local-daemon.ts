@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import type { Context } from "./context.ts";
 import { CliError, configError, stateError } from "./errors.ts";
 import { ExitCode } from "./exit-codes.ts";
+import { signalScope } from "./signals.ts";
 import { pollUntil } from "./wait.ts";
 import { clearRuntime, defaultStatePath, ensureHome, readRuntime, runtimeFile, writeRuntime } from "./home.ts";
 
@@ -52,11 +53,11 @@ export async function startLocal(ctx: Context, opts: StartOptions): Promise<void
   }
   ctx.log.info(`ivsctl local listening on ${server.url} (state: ${statePath}); Ctrl-C stops it`);
   ctx.out.line({ endpoint: server.url, pid: process.pid, statePath, ingest: server.world.ingestHost }, server.url);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  // SIGINT, SIGTERM and SIGHUP alike stop it cleanly (state flushed); for a server that is success, exit 0.
+  const signals = signalScope();
+  await new Promise<void>((resolve) => signals.onSignal(() => resolve()));
   await server.stop();
+  signals.release();
 }
 
 async function startDetached(ctx: Context, opts: StartOptions, statePath: string): Promise<void> {
@@ -134,7 +135,7 @@ export async function stopLocal(ctx: Context): Promise<void> {
 export async function localStatus(ctx: Context): Promise<void> {
   // Never a guessed port: the endpoint local mode would use, else IVSCTL_LOCAL_ENDPOINT, else the runtime file.
   const endpoint = ctx.aws.settings.endpoint && ctx.globals.local ? ctx.aws.settings.endpoint : ctx.env.IVSCTL_LOCAL_ENDPOINT || readRuntime(ctx.env)?.endpoint;
-  if (!endpoint) throw new CliError(`ivsctl local is not running (no ${runtimeFile(ctx.env)})`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
+  if (!endpoint) throw new CliError(`ivsctl local is not answering: no runtime file ${runtimeFile(ctx.env)} (never started with --detach, or stopped)`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   const h = await health(endpoint);
   if (!h) throw new CliError(`ivsctl local is not answering at ${endpoint}`, { exitCode: ExitCode.Config, code: "NotRunning", hint: "start it with `ivsctl local start --detach`" });
   ctx.out.result({ endpoint, ...h }, { kind: "record", fields: [["Endpoint", endpoint], ["PID", h.pid as number], ["Ingest", h.ingest as string], ["Validating", h.validating as boolean]] });

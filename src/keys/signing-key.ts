@@ -12,7 +12,8 @@
 import { isArnOf } from "../aws/resolve.ts";
 import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Context } from "../cli/context.ts";
-import { configError, toCliError, usageError } from "../cli/errors.ts";
+import { configError, stateError, toCliError, usageError } from "../cli/errors.ts";
+import { ExitCode } from "../cli/exit-codes.ts";
 import { isRoleKnown, type RoleOverrides } from "../stack/roles.ts";
 import { importPrivateKeyPem, readKeyFile } from "../tokens/es384.ts";
 import { warnLine } from "../cli/log.ts";
@@ -94,7 +95,10 @@ export async function checkKeyPairMatches(ctx: Context, privateKey: KeyObject, p
     .send(new GetPublicKeyCommand({ arn: publicKeyArn }))
     .then((r) => r.publicKey?.publicKeyMaterial)
     .catch((e) => {
-      throw toCliError(e, `reading public key ${publicKeyArn}`);
+      const err = toCliError(e, `reading public key ${publicKeyArn}`);
+      // A deleted key (`keys delete --force`) would still sign tokens that every join refuses.
+      if (err.exitCode === ExitCode.NotFound) throw stateError(`the signing key's public key ${publicKeyArn} no longer exists: tokens signed with it are refused at join`, "KeyNotFound", "run `ivsctl keys rotate` to make a new current key");
+      throw err;
     });
   const der = (k: KeyObject) => k.export({ type: "spki", format: "der" });
   let imported: KeyObject | undefined;
@@ -135,7 +139,8 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
   const publicKeyArn = o.publicKeyArn ?? current.doc.publicKeyArn;
   if (!publicKeyArn) throw configError(`key secret ${secretArn} holds a bare PEM without its public key ARN`, "pass --public-key-arn, or run `ivsctl keys rotate` to store both together");
   const privateKey = importPrivateKeyPem(current.doc.privateKeyPem, `the private key in ${secretArn}`);
-  // The secret's own pair is matched by construction (keys rotate stores both in one version); an ARN from the command line is not.
-  if (o.publicKeyArn) await checkKeyPairMatches(ctx, privateKey, o.publicKeyArn, secretArn);
+  // One GetPublicKey before any token: the key must still exist (it may have been deleted with --force),
+  // and an ARN from the command line must be this private key's public half.
+  await checkKeyPairMatches(ctx, privateKey, publicKeyArn, secretArn);
   return { privateKey, privateKeyPem: current.doc.privateKeyPem, publicKeyArn, source: secretArn };
 }

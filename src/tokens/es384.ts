@@ -86,7 +86,7 @@ export async function signEs384(payload: JWTPayload, key: KeyObject, header: Omi
  * 0644 files, so ivsctl warns and goes on).
  */
 export function readKeyFile(path: string, what: string, warn?: (line: string) => void): string {
-  const { bytes, mode } = readFileBounded(path, { maxBytes: READ_LIMITS.pem, what });
+  const { bytes, mode } = readFileBounded(path, { maxBytes: READ_LIMITS.pem, what, missingAsCode: true });
   const pem = decodeUtf8Strict(bytes, `${what} ${path}`);
   if (warn && (mode & 0o077) !== 0 && /-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) warn(looseModeWarning(path, mode));
   return pem;

@@ -50,7 +50,7 @@ const p256 = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
 writeFileSync(join(FIX, "bad-utf8.txt"), Buffer.from([0xff, 0xfe, 0x41]));
 writeFileSync(join(FIX, "bad-utf8.jsonl"), Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]));
 writeFileSync(join(FIX, "garbage.pem"), "not a pem\n");
-writeFileSync(join(FIX, "p256.pem"), p256.privateKey.export({ type: "pkcs8", format: "pem" }));
+writeFileSync(join(FIX, "p256.pem"), p256.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 }); // 0644 would add the key-mode warning line
 writeFileSync(join(FIX, "p256.pub"), p256.publicKey.export({ type: "spki", format: "pem" }));
 const fx = (name: string) => join(FIX, name);
 

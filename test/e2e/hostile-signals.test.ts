@@ -173,3 +173,24 @@ describe("demo under Ctrl-C", () => {
     for (const p of seen) await waitFor(`child ${p} to exit`, () => !alive(p), 40);
   }, 60_000);
 });
+
+describe("local start (foreground) under SIGHUP", () => {
+  test("stops cleanly like SIGTERM: exit 0, its state kept", async () => {
+    const dir = (await import("node:fs")).mkdtempSync((await import("node:path")).join((await import("node:os")).tmpdir(), "ivsctl-hup-"));
+    const state = `${dir}/state.sqlite`;
+    const start = () => Bun.spawn([BIN, "local", "start", "--port", "0", "--ingest-port", "0", "--state", state, "-o", "json"], { env: baseEnv(), stdout: "pipe", stderr: "ignore" });
+    const first = start();
+    const line = await readUntil(first.stdout, () => true);
+    const endpoint = JSON.parse(line.lines[0]!).endpoint;
+    const made = await (await import("../helpers/cli.ts")).ivsctl(["channel", "create", "--name", "kept", "--local"], { env: { IVSCTL_LOCAL_ENDPOINT: endpoint } });
+    expect(made.code).toBe(0);
+    first.kill("SIGHUP");
+    expect(await first.exited).toBe(0);
+    const second = start();
+    const again = JSON.parse((await readUntil(second.stdout, () => true)).lines[0]!).endpoint;
+    const list = await (await import("../helpers/cli.ts")).ivsctl(["channel", "list", "--local", "-o", "json"], { env: { IVSCTL_LOCAL_ENDPOINT: again } });
+    second.kill("SIGTERM");
+    await second.exited;
+    expect(JSON.parse(list.stdout).channels.map((c: { name: string }) => c.name)).toEqual(["kept"]);
+  }, 30_000);
+});

@@ -80,7 +80,7 @@ const CASES: [string, string[], unknown][] = [
   ["keys prune", [], {"overrides":{}}],
   ["keys import", ["pub.pem", "--name", "k1", "--tag", "a=b"], {"file":"pub.pem","name":"k1","tags":{"team":"video","a":"b"}}],
   ["keys delete", ["arn:aws:ivs:us-west-2:123456789012:public-key/AbCdEf012345", "--force"], {"arn":"arn:aws:ivs:us-west-2:123456789012:public-key/AbCdEf012345","force":true,"overrides":{},"ifExists":false}],
-  ["local start", ["--port", "0", "--state", ":memory:", "--detach"], {"port":0,"statePath":":memory:","detach":true}],
+  ["local start", ["--port", "0", "--state", ":memory:", "--detach"], {"port":0,"portGiven":true,"statePath":":memory:","detach":true}],
   ["local stop", [], {}],
   ["local status", [], {}],
   ["completion", ["bash"], "bash"],

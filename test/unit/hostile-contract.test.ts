@@ -8,6 +8,8 @@ import { CreateStageCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realt
 import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { renderHelp } from "../../src/cli/help.ts";
+import { parseArgv } from "../../src/cli/parse.ts";
+import type { FlagDefs } from "../../src/cli/args.ts";
 import { bufferIO } from "../../src/cli/io.ts";
 import { createChannel, deleteChannel } from "../../src/channel/channels.ts";
 import { deletePlaybackKey } from "../../src/channel/playback-keys.ts";
@@ -188,6 +190,14 @@ describe("wording", () => {
     const help = await renderHelp(cmd as never, ["ivsctl", "x"], "0");
     expect(help.match(/repeatable/g)).toHaveLength(2);
     expect(help).toContain("Tag (repeatable)");
+  });
+  test("one name per idea: an old flag name stays as a hidden alias (parsed, never shown in help)", async () => {
+    const args: FlagDefs = { ttl: { type: "string", description: "Token lifetime", alias: ["duration", "token-duration"] }, key: { type: "string", description: "Key file", alias: ["private-key-file", "out", "public-key"] } };
+    expect(parseArgv(["--token-duration", "2h"], args).duration("ttl")).toBe(7_200_000);
+    expect(parseArgv(["--private-key-file", "k.pem"], args).string("key")).toBe("k.pem");
+    const help = await renderHelp({ meta: { name: "token", description: "d" }, args } as never, ["ivsctl", "stage", "token"], "0");
+    expect(help).toContain("--ttl value");
+    for (const old of ["--duration", "--token-duration", "--private-key-file", "--out", "--public-key"]) expect(help).not.toContain(old);
   });
   test('role errors keep acronyms: "no ECS cluster", not "no eCS cluster"', () => {
     expect(lowerFirst("ECS cluster that runs virtual participants")).toBe("ECS cluster that runs virtual participants");

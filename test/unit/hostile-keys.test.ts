@@ -118,3 +118,14 @@ describe("--public-key-arn must match the private key", () => {
     expect(e.exitCode).toBe(3);
   });
 });
+
+describe("a deleted current key signs no tokens", () => {
+  test("after keys delete --force, loading the stack's signing key is exit 5, not tokens that join refuses", async () => {
+    const { publicKeyArn } = await rotate();
+    await deleteKey(context(), { arn: publicKeyArn, force: true, overrides: {} });
+    const e = await failure(loadSigningKey(context({ stack: "ivsctl-local" }), { overrides: {} }));
+    expect([e.exitCode, e.code]).toEqual([5, "KeyNotFound"]);
+    await rotate(); // a new current key: signing works again
+    expect((await loadSigningKey(context({ stack: "ivsctl-local" }), { overrides: {} })).publicKeyArn).not.toBe(publicKeyArn);
+  });
+});
