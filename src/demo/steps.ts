@@ -61,7 +61,7 @@ export const demoSteps: DemoStep[] = [
       const [doc] = await capture(state, (ctx) =>
         mintStageTokens(ctx, { stage: state.values.stageArn!, token: { capabilities: ["SUBSCRIBE"], durationMinutes: 60, userId: "viewer-1" }, selfSigned: true, ...noOverrides }),
       );
-      const token: string = doc.participantToken?.token ?? doc.token;
+      const token: string = doc.participantToken.token;
       // The emulator checks the token as IVS does at join: signature against the key named by kid, expiry, stage.
       const res = await fetch(`${state.server.url}/_ivsctl/stages/join`, { method: "POST", body: JSON.stringify({ token }) });
       const joined = (await res.json()) as { state?: string; participantId?: string; reason?: string };

@@ -73,7 +73,8 @@ export async function createStage(ctx: Context, o: CreateStageOptions): Promise<
   const created = await sample.createStage(await sampleBackendOf(ctx), { userId: o.token.userId, attributes: o.token.attributes });
   ctx.log.success(`created stage ${created.stage.arn} (record ${created.sampleStageId}) through ${ctx.globals.stack}`);
   const t = created.participantToken;
-  ctx.out.result(created, {
+  // The same shape as ivsctl's backend (AWS's CreateStage names), plus the Stages-table id.
+  ctx.out.result({ stage: created.stage, participantTokens: [t], created: true, sampleStageId: created.sampleStageId }, {
     kind: "record",
     fields: [
       ["ARN", created.stage.arn],

@@ -38,7 +38,8 @@ describe(`the mission against ${E2E_TARGET === "aws" ? "AWS" : "ivsctl local"}`,
   test("stages and tokens: create with a host token, API and self-signed tokens decode, delete", async () => {
     const created = await target.run(["stage", "create", "--name", `mission-${suffix}`, "--token-user-id", "host", "-o", "json"]);
     expect(created.code).toBe(0);
-    const { stage, participantToken } = json(created);
+    const { stage, participantTokens } = json(created);
+    const [participantToken] = participantTokens;
     expect(stage.arn).toMatch(/^arn:aws:ivs:[a-z0-9-]+:\d{12}:stage\/[A-Za-z0-9]{12}$/);
     const decoded = json(await target.run(["token", "decode", participantToken.token, "-o", "json"]));
     expect(decoded.header.alg).toBe("ES384");

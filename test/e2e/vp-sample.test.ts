@@ -55,8 +55,8 @@ describe("ivsctl on the VP sample's stack", () => {
     sampleStageId = out.sampleStageId;
     const record = (await records()).stages.find((s) => s.id === sampleStageId)!;
     expect(record.stageArn).toBe(stageArn);
-    expect(record.hostParticipantId).toBe(out.participantToken.participantId);
-    expect(await join(out.participantToken.token)).toBe(200);
+    expect(record.hostParticipantId).toBe(out.participantTokens[0].participantId);
+    expect(await join(out.participantTokens[0].token)).toBe(200);
     expect(json(await local.run(["stage", "list", ...S, "-o", "json"])).stages.map((s: { sampleStageId: string }) => s.sampleStageId)).toContain(sampleStageId);
   });
 
