@@ -3,18 +3,18 @@
  * ingest configuration) or any RTMP(S) server, with IVS encoder settings and progress on stderr.
  */
 import { existsSync, statSync } from "node:fs";
-import { READ_LIMITS, readTextFileBounded } from "../cli/bounded-read.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import type { Context } from "../cli/context.ts";
 import { checkDurationMs } from "../cli/duration.ts";
 import { interruptedError, signalScope, type SignalScope } from "../cli/signals.ts";
-import { CliError, configError, notFoundError, toCliError, usageError } from "../cli/errors.ts";
+import { CliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
-import { redactString, registerSecret, registerStreamUrl } from "../cli/redact.ts";
-import { rtmpsIngestUrl } from "../channel/urls.ts";
-import { ffmpegArgs, findFfmpeg, runFfmpeg, type FfmpegStats } from "./ffmpeg.ts";
-import { channelLimitBps, checkAbsoluteLimits, checkChannelLimits, checkStageLimits, defaultBitrate, formatMbps, STAGE_MAX_BPS, type IngestOptions } from "./options.ts";
+import { redactString, registerStreamUrl } from "../cli/redact.ts";
+import { ffmpegArgs, findFfmpeg, runFfmpeg } from "./ffmpeg.ts";
+import { checkAbsoluteLimits, checkStageLimits, defaultBitrate, formatMbps, type IngestOptions } from "./options.ts";
 import { buildPlan, FONT_CANDIDATES } from "./plan.ts";
+import { progressReporter, watchLive } from "./progress.ts";
+import { channelTarget, deleteTemporaryConfig, readStreamKey, stageTarget, urlTarget, type Target } from "./targets.ts";
 
 /** IVS ends a stream after 48 hours. */
 export const MAX_STREAM_MS = 48 * 3_600_000;
@@ -42,116 +42,6 @@ export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
   checkAbsoluteLimits(opts);
 }
 
-async function readStreamKey(ctx: Context, opts: IngestOptions): Promise<string | undefined> {
-  let key: string | undefined;
-  if (opts.streamKeyFile === "-") key = await ctx.io.readStdin({ maxBytes: READ_LIMITS.streamKey, what: "the stream key on stdin" });
-  else if (opts.streamKeyFile !== undefined) key = readTextFileBounded(opts.streamKeyFile, { maxBytes: READ_LIMITS.streamKey, what: "--stream-key-file" });
-  else if (ctx.env.IVSCTL_STREAM_KEY !== undefined) {
-    // Set but empty is a broken CI secret, not "no key": say so rather than fall back to the channel's key.
-    if (ctx.env.IVSCTL_STREAM_KEY.trim() === "") throw configError("IVSCTL_STREAM_KEY is set but empty", "unset it to use the channel's own stream key");
-    key = ctx.env.IVSCTL_STREAM_KEY;
-  }
-  key = key?.trim();
-  if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) throw usageError("the stream key must be one line of printable characters");
-  registerSecret(key); // a third-party key has no shape the redactor could recognise
-  return key;
-}
-
-interface Target {
-  kind: "channel" | "stage" | "url";
-  arn?: string;
-  url: string;
-  limitBps: number;
-  stage: boolean;
-  /** A temporary ingest configuration to delete afterwards. */
-  temporaryConfigArn?: string;
-  ingestConfigurationArn?: string;
-  waitLive?: () => Promise<boolean>;
-}
-
-async function channelTarget(ctx: Context, opts: IngestOptions, key: string | undefined): Promise<Target> {
-  const { GetChannelCommand, GetStreamCommand, GetStreamKeyCommand, ListStreamKeysCommand } = await import("@aws-sdk/client-ivs");
-  const { resolveChannelArn } = await import("../channel/channels.ts");
-  const { channelRef } = await import("../channel/target.ts");
-  const ref = await channelRef(ctx, opts.channel);
-  const ivs = await ctx.aws.ivs();
-  try {
-    // The key comes from the API (ListStreamKeys, GetStreamKey), never from a stack output: an
-    // output's key goes stale at the first `stream-key rotate`.
-    const arn = await resolveChannelArn(ivs, ref);
-    const { channel } = await ivs.send(new GetChannelCommand({ arn }));
-    checkChannelLimits(channel?.type, opts);
-    if (key === undefined) {
-      const { streamKeys } = await ivs.send(new ListStreamKeysCommand({ channelArn: arn }));
-      const keyArn = streamKeys?.[0]?.arn;
-      if (!keyArn) throw notFoundError(`channel ${arn} has no stream key`, "create one (ivsctl stream-key create) or pass --stream-key-file");
-      const { streamKey } = await ivs.send(new GetStreamKeyCommand({ arn: keyArn }));
-      key = streamKey?.value;
-      if (!key) throw notFoundError(`could not read the stream key of ${arn}`, "pass --stream-key-file");
-    }
-    const waitLive = async () =>
-      ivs.send(new GetStreamCommand({ channelArn: arn })).then(
-        (r) => r.stream?.state === "LIVE",
-        (e) => {
-          if ((e as Error).name === "ChannelNotBroadcasting") return false; // not yet
-          throw e;
-        },
-      );
-    return { kind: "channel", arn, url: rtmpsIngestUrl(channel!.ingestEndpoint!, key), limitBps: channelLimitBps(channel?.type, opts.resolution), stage: false, waitLive };
-  } catch (e) {
-    throw toCliError(e, `preparing ingest into channel ${ref}`);
-  }
-}
-
-async function stageTarget(ctx: Context, opts: IngestOptions): Promise<Target> {
-  const rt = await import("@aws-sdk/client-ivs-realtime");
-  const { fetchStage } = await import("../stage/lookup.ts");
-  const { rt: client, stage } = await fetchStage(ctx, opts.stage!);
-  const stageArn = stage.arn!;
-  try {
-    const endpoint = stage?.endpoints?.rtmps;
-    if (!endpoint) throw new CliError(`stage ${stageArn} has no RTMPS endpoint`, { exitCode: ExitCode.State, code: "NoRtmpsEndpoint" });
-    let config: { arn?: string; streamKey?: string } | undefined;
-    let temporary: string | undefined;
-    if (opts.ingestConfig !== undefined) {
-      config = (await client.send(new rt.GetIngestConfigurationCommand({ arn: opts.ingestConfig }))).ingestConfiguration;
-    } else if (!ctx.globals.dryRun) {
-      config = (
-        await client.send(
-          new rt.CreateIngestConfigurationCommand({ stageArn, ingestProtocol: "RTMPS", name: `ivsctl-ingest-${Date.now()}`, userId: "ivsctl-ingest", attributes: { source: "ivsctl ingest" } }),
-        )
-      ).ingestConfiguration;
-      temporary = config?.arn;
-      ctx.log.info(`created temporary ingest configuration ${config?.arn}${opts.keep ? " (kept: --keep)" : ""}`);
-    }
-    const key = config?.streamKey ?? "<temporary-ingest-configuration-key>";
-    const url = `${endpoint.replace(/\/+$/, "")}/${key}`;
-    const configArn = config?.arn;
-    const waitLive = async () =>
-      configArn
-        ? client.send(new rt.GetIngestConfigurationCommand({ arn: configArn })).then((r) => r.ingestConfiguration?.state === "ACTIVE")
-        : false;
-    return { kind: "stage", arn: stageArn, url, limitBps: STAGE_MAX_BPS, stage: true, temporaryConfigArn: temporary, ingestConfigurationArn: configArn, waitLive };
-  } catch (e) {
-    throw toCliError(e, `preparing ingest into stage ${opts.stage}`);
-  }
-}
-
-/** Deletes the temporary ingest configuration; returns the error when it could not. */
-async function deleteTemporaryConfig(ctx: Context, arn: string): Promise<CliError | undefined> {
-  const rt = await import("@aws-sdk/client-ivs-realtime");
-  const client = await ctx.aws.realtime();
-  try {
-    await client.send(new rt.DeleteIngestConfigurationCommand({ arn, force: true }));
-    ctx.log.info(`deleted temporary ingest configuration ${arn}`);
-    return undefined;
-  } catch (e) {
-    const err = toCliError(e, `deleting temporary ingest configuration ${arn}`);
-    ctx.log.warn(err.message);
-    return err;
-  }
-}
-
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -166,11 +56,6 @@ export function meaningfulError(lines: string[]): string {
   }
   return clean[clean.length - 1] ?? "no output";
 }
-
-const fmtElapsed = (s: number) => {
-  const t = Math.floor(s);
-  return `${String(Math.floor(t / 3600)).padStart(2, "0")}:${String(Math.floor((t % 3600) / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
-};
 
 export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void> {
   const started = performance.now();
@@ -187,8 +72,7 @@ export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void
   let cleanupFailure: CliError | undefined;
   try {
     if (opts.url !== undefined) {
-      const base = opts.url.replace(/\/+$/, "");
-      target = { kind: "url", url: key ? `${base}/${key}` : opts.url, limitBps: 8_500_000, stage: false };
+      target = urlTarget(opts.url, key);
     } else if (opts.stage !== undefined) {
       checkStageLimits(opts);
       target = await stageTarget(ctx, opts);
@@ -231,56 +115,23 @@ async function streamTo(ctx: Context, opts: IngestOptions, target: Target, ffmpe
     `streaming ${opts.file ? opts.file : "test pattern"} at ${opts.resolution.width}x${opts.resolution.height}@${opts.fps} ${formatMbps(bitrateBps)} CBR to ${redactString(target.url)}${opts.durationMs ? ` for ${opts.durationMs / 1000}s` : " until Ctrl-C"}`,
   );
 
-  let liveAfterMs: number | undefined;
-  let lastStats: FfmpegStats = {};
-  let lastReport = 0;
-  const tty = ctx.io.stderrIsTTY;
-  const progress = (s: FfmpegStats) => {
-    lastStats = s;
-    if (ctx.globals.quiet) return;
-    const now = performance.now();
-    const fields = { elapsedSeconds: Number(((now - started) / 1000).toFixed(1)), fps: s.fps ?? 0, bitrateKbps: s.bitrateKbps ?? 0, speed: s.speed ?? 0, droppedFrames: s.drop ?? 0, frames: s.frame ?? 0 };
-    if (tty) {
-      ctx.io.stderr.write(`\r\x1b[2Kelapsed ${fmtElapsed(fields.elapsedSeconds)}  fps ${fields.fps}  bitrate ${Math.round(fields.bitrateKbps)} kb/s  speed ${fields.speed.toFixed(2)}x  dropped ${fields.droppedFrames}`);
-    } else if (now - lastReport >= 5_000) {
-      lastReport = now;
-      ctx.io.stderr.write(`${JSON.stringify({ progress: fields })}\n`);
-    }
-  };
-
-  const ff = runFfmpeg(plan, ffmpegPath!, { stats: progress });
+  const progress = progressReporter(ctx, started);
+  const ff = runFfmpeg(plan, ffmpegPath!, { stats: progress.onStats });
   // SIGINT, SIGTERM and SIGHUP alike: ffmpeg is asked to stop (SIGKILL after a grace), so it never outlives us.
   signals.onSignal(() => ff.stop());
 
-  let stopWaiting = false;
   // --wait-live logs when the stream is LIVE; -o json also gets an {"event":"live"} line on stdout.
-  const watchLive = (opts.waitLive || ctx.globals.output === "json") && target.waitLive;
-  const waiter = (async () => {
-    if (!watchLive) return;
-    try {
-      while (!stopWaiting && !signals.signal) {
-        if (await target.waitLive!()) {
-          liveAfterMs = Math.round(performance.now() - started);
-          if (tty) ctx.io.stderr.write("\r\x1b[2K");
-          ctx.log.success(`${target.kind === "stage" ? "publishing to the stage" : "LIVE"} after ${(liveAfterMs / 1000).toFixed(2)} s`);
-          if (ctx.globals.output === "json") ctx.out.line({ event: "live", target: target.arn, ingestConfigurationArn: target.ingestConfigurationArn, liveAfterMs }, "LIVE");
-          return;
-        }
-        await signals.sleep(250); // a few GetStream calls a second at most, within IVS's rate limits
-      }
-    } catch (e) {
-      ctx.log.warn(`--wait-live stopped asking: ${toCliError(e).message}`);
-    }
-  })();
+  const live = watchLive(ctx, target, signals, started, Boolean(opts.waitLive || ctx.globals.output === "json"));
 
   let exit;
   try {
     exit = await ff.done;
   } finally {
-    stopWaiting = true;
-    await waiter.catch(() => {});
-    if (tty && !ctx.globals.quiet) ctx.io.stderr.write("\r\x1b[2K");
+    await live.stop();
+    progress.clear();
   }
+  const lastStats = progress.last();
+  const liveAfterMs = live.liveAfterMs();
 
   const summary = {
     target: target.arn ?? redactString(target.url),

@@ -28,10 +28,12 @@ export interface PlaybackTokenOptions {
 }
 
 /**
- * One origin as the token takes it: scheme://host[:port], the host optionally starting with `*.`.
+ * One origin as the token takes it: `*`, or scheme://host[:port], the host optionally starting with `*.`.
  * Returns the normalised origin (no trailing slash), or throws exit 2.
  */
 export function normaliseOrigin(value: string): string {
+  // Any origin: AWS's own example token uses "*" (IVS Low-Latency user guide, private channels).
+  if (value.trim() === "*") return "*";
   const m = /^(https?):\/\/(\*\.)?([^/?#]+?)\/?$/i.exec(value.trim());
   let url: URL | undefined;
   if (m) {

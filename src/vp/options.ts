@@ -100,3 +100,16 @@ function checkWaitTimeout(opts: { wait?: boolean; timeoutMs?: number }): void {
   if (opts.timeoutMs !== undefined && opts.timeoutMs <= 0) throw usageError("--timeout must be more than 0");
   if (opts.timeoutMs !== undefined) checkDurationMs(opts.timeoutMs, "--timeout", MAX_TIMER_MS);
 }
+
+/**
+ * ECS RunTask takes at most 8192 characters of `overrides`, JSON formatting included (ECS API
+ * reference, RunTask: overrides). The token and the attributes (twice: in the token and in
+ * PARTICIPANT_ATTRIBUTES) make most of it; over the limit is exit 2 before RunTask, saying by how much.
+ */
+export const MAX_OVERRIDES_CHARS = 8192;
+export function checkOverridesSize(overrides: unknown): void {
+  const size = JSON.stringify(overrides).length;
+  if (size > MAX_OVERRIDES_CHARS) {
+    throw usageError(`the VP's container overrides would be ${size} characters, ${size - MAX_OVERRIDES_CHARS} over ECS RunTask's limit of ${MAX_OVERRIDES_CHARS}`, "send fewer or shorter --attribute / --env values");
+  }
+}

@@ -12,7 +12,7 @@ import { pollUntil } from "../cli/wait.ts";
 import { stackResolver } from "../stack/resolve.ts";
 import type { StackResolver } from "../stack/resolve.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
-import { checkInviteOptions, checkKickOptions, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
+import { checkInviteOptions, checkKickOptions, checkOverridesSize, checkRoleInputs, isStageArn, startedByFor, VP_ENV, VP_TAG, type InviteOptions, type KickOptions, type ListOptions } from "./options.ts";
 import { checkStageRef, disconnectParticipant, getStage, participantState, resolveStage, type MintedToken, type VpStage } from "./stage.ts";
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
@@ -144,7 +144,9 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   }
   const token = await mintVpToken(ctx, resolver, stage, who);
   ctx.log.debug(`participant token: ${token.source}, participant ${token.participantId}`);
-  let task = await runVpTask(ecs, runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, opts.env)));
+  const input = runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, opts.env));
+  checkOverridesSize(input.overrides);
+  let task = await runVpTask(ecs, input);
   if (!opts.force) await settleInviteRace(ctx, ecs, target.cluster, stage, task);
   ctx.log.success(`started VP task ${taskId(task.taskArn!)} on stage ${stage.name || stage.arn} (participant ${token.participantId})`);
 

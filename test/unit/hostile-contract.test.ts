@@ -5,12 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateStageCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
+import type { Context, GlobalOptions } from "../../src/cli/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { renderHelp } from "../../src/cli/help.ts";
 import { parseArgv } from "../../src/cli/parse.ts";
 import type { FlagDefs } from "../../src/cli/args.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { createChannel, deleteChannel } from "../../src/channel/channels.ts";
 import { deletePlaybackKey } from "../../src/channel/playback-keys.ts";
 import { deleteRecording } from "../../src/channel/recording.ts";
@@ -27,13 +26,13 @@ import { mintStageTokens } from "../../src/stage/tokens.ts";
 import { verifyToken } from "../../src/tokens/decode.ts";
 import { inviteVp } from "../../src/vp/vp.ts";
 import { deleteKey } from "../../src/keys/keys.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
 
-function context(globals: Partial<GlobalOptions> = {}): Context & { io: ReturnType<typeof bufferIO> } {
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: false, color: false, debug: false, showSecrets: false, stack: "ivsctl-local", ...globals };
-  return createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1", IVSCTL_NO_CACHE: "1", IVSCTL_POLL_MS: "20" }, g) as Context & { io: ReturnType<typeof bufferIO> };
+function context(globals: Partial<GlobalOptions> = {}): TestContext {
+  return testContext(server.url, { globals: { yes: true, stack: "ivsctl-local", ...globals }, env: { IVSCTL_NO_CACHE: "1", IVSCTL_POLL_MS: "20" } });
 }
 
 async function failure(p: Promise<unknown>): Promise<CliError> {
@@ -113,8 +112,7 @@ describe("vp invite --if-none", () => {
   });
   afterAll(() => ecsServer?.stop());
   const vpContext = () => {
-    const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: "ivsctl-local" };
-    return createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: ecsServer.url, IVSCTL_POLL_MS: "20", IVSCTL_NO_CACHE: "1" }, g) as Context & { io: ReturnType<typeof bufferIO> };
+    return testContext(ecsServer.url, { globals: { yes: true, quiet: true, stack: "ivsctl-local" }, env: { IVSCTL_POLL_MS: "20", IVSCTL_NO_CACHE: "1", AWS_MAX_ATTEMPTS: undefined } });
   };
   const invite = (ctx: Context, stage: string, extra: Record<string, unknown> = {}) => inviteVp(ctx, { stage, env: {}, wait: true, timeoutMs: 30_000, force: false, overrides: {}, ...extra });
   test("a stage with a VP: exit 5 without, exit 0 and invited: false with", async () => {

@@ -9,22 +9,20 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetPublicKeyCommand, ImportPublicKeyCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
+import type { GlobalOptions } from "../../src/cli/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { deleteKey } from "../../src/keys/keys.ts";
 import { rotateKeys } from "../../src/keys/rotate.ts";
 import { loadSigningKey } from "../../src/keys/signing-key.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
 const dir = mkdtempSync(join(tmpdir(), "ivsctl-hostile-keys-"));
 
-function context(globals: Partial<GlobalOptions> = {}): Context & { io: ReturnType<typeof bufferIO> } {
-  const io = bufferIO();
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: false, color: false, debug: false, showSecrets: false, ...globals };
-  return createContext(io, { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1", IVSCTL_NO_CACHE: "1" }, g) as Context & { io: ReturnType<typeof bufferIO> };
+function context(globals: Partial<GlobalOptions> = {}): TestContext {
+  return testContext(server.url, { globals: { yes: true, ...globals }, env: { IVSCTL_NO_CACHE: "1" } });
 }
 
 async function failure(p: Promise<unknown>): Promise<CliError> {

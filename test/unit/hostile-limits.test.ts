@@ -5,10 +5,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { parseArgv } from "../../src/cli/parse.ts";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
+import type { Context, GlobalOptions } from "../../src/cli/context.ts";
 import { MAX_DURATION_MS, MAX_TIMER_MS, parseDuration } from "../../src/cli/duration.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { channelToken } from "../../src/channel/playback-token.ts";
 import { checkIngestOptions } from "../../src/ingest/ingest.ts";
 import { parseResolution } from "../../src/ingest/options.ts";
@@ -17,12 +16,13 @@ import { loopMetadata } from "../../src/metadata/metadata.ts";
 import { mintThreads } from "../../src/stage/mint-pool.ts";
 import { inviteVp } from "../../src/vp/vp.ts";
 import { expectUsageError } from "../helpers/assert.ts";
+import { testContext } from "../helpers/context.ts";
 
 const DAY = 86_400_000;
 
+/** A context whose endpoint answers nothing: any AWS call would fail, so a check that passes made none. */
 function deadContext(globals: Partial<GlobalOptions> = {}): Context {
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, ...globals };
-  return createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: "http://127.0.0.1:9", AWS_MAX_ATTEMPTS: "1" }, g);
+  return testContext("http://127.0.0.1:9", { globals: { yes: true, quiet: true, ...globals } });
 }
 
 async function exitOf(p: Promise<unknown>): Promise<{ code: number; message: string }> {

@@ -6,20 +6,18 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createPublicKey } from "node:crypto";
 import { GetPublicKeyCommand, IVSRealTimeClient, ListPublicKeysCommand } from "@aws-sdk/client-ivs-realtime";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { rotateKeys } from "../../src/keys/rotate.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
+import { testContext, type TestContext } from "../helpers/context.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
 let sm: SecretsManagerClient;
 const SECRET = "ivsctl-local/participant-token-signing-key";
 
-function context(): Context & { io: ReturnType<typeof bufferIO> } {
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: "ivsctl-local" };
-  return createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1", IVSCTL_NO_CACHE: "1" }, g) as Context & { io: ReturnType<typeof bufferIO> };
+function context(): TestContext {
+  return testContext(server.url, { globals: { yes: true, quiet: true, stack: "ivsctl-local" }, env: { IVSCTL_NO_CACHE: "1" } });
 }
 
 beforeAll(async () => {

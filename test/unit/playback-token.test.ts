@@ -38,11 +38,12 @@ describe("playback token claims", () => {
     expect(a).not.toBe(b);
   });
 
-  test("origins: scheme://host[:port], *. wildcards, trailing slash dropped; anything else is exit 2", () => {
+  test("origins: *, or scheme://host[:port] with *. wildcards, trailing slash dropped; anything else is exit 2", () => {
     expect(normaliseOrigin("https://Example.com/")).toBe("https://example.com");
     expect(normaliseOrigin("http://localhost:8080")).toBe("http://localhost:8080");
     expect(normaliseOrigin("https://*.example.com")).toBe("https://*.example.com");
-    for (const bad of ["example.com", "ftp://example.com", "https://example.com/path", "https://user:pw@example.com", "https://", "https://exa mple.com", "*"]) {
+    expect(normaliseOrigin("*")).toBe("*"); // AWS's own example token allows any origin
+    for (const bad of ["example.com", "ftp://example.com", "https://example.com/path", "https://user:pw@example.com", "https://", "https://exa mple.com", "**", "*.example.com"]) {
       expect(usage(() => normaliseOrigin(bad))).toContain("--origin must be an origin");
     }
   });

@@ -13,9 +13,9 @@ import { createPrivateKey } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsClients, resolveAwsSettings } from "../../src/aws/clients.ts";
 import { Sha256 } from "../../src/contract/sha256.ts";
-import { createContext, type Context, type GlobalOptions } from "../../src/cli/context.ts";
+import type { Context } from "../../src/cli/context.ts";
+import { testContext } from "../helpers/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
-import { bufferIO } from "../../src/cli/io.ts";
 import { checkInvokeUrl, FunctionUrlError, functionUrlInvoker, functionUrlRegion, invokeFunctionUrl } from "../../src/aws/function-url.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 import { detectStackKind, sampleEndpoints, sampleOutputValue } from "../../src/stack/kind.ts";
@@ -67,8 +67,7 @@ async function expectCliError(p: Promise<unknown>, exitCode: number, match?: Reg
 beforeAll(async () => {
   // The rollback checks use clients without retries: the request-rate quotas are tested apart.
   server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
-  const g: GlobalOptions = { output: "json", local: true, yes: true, dryRun: false, quiet: true, color: false, debug: false, showSecrets: false, stack: S };
-  ctx = createContext(bufferIO(), { IVSCTL_LOCAL_ENDPOINT: server.url, AWS_MAX_ATTEMPTS: "1" }, g);
+  ctx = testContext(server.url, { globals: { yes: true, quiet: true, stack: S } });
   const cfn = await ctx.aws.cloudformation();
   const outputs = (await cfn.send(new DescribeStacksCommand({ StackName: S }))).Stacks![0]!.Outputs!;
   const cluster = (await cfn.send(new DescribeStackResourcesCommand({ StackName: S, LogicalResourceId: "ClusterEB0386A7" }))).StackResources![0]!.PhysicalResourceId!;
