@@ -5,7 +5,9 @@ import { processIO } from "./cli/io.ts";
 import { main } from "./cli/main.ts";
 import { VERSION } from "./version.ts";
 
-const code = await main(process.argv.slice(2), processIO(), process.env, rootCommand, VERSION);
-// Let piped stdout drain before exiting; SDK keep-alive sockets would otherwise hold the process.
-await new Promise<void>((done) => process.stdout.write("", () => done()));
+const io = processIO();
+const code = await main(process.argv.slice(2), io, process.env, rootCommand, VERSION);
+// Let piped stdout drain before exiting (process.exit drops what is still buffered); SDK keep-alive
+// sockets would otherwise hold the process.
+await io.close?.();
 process.exit(code);

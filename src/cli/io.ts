@@ -21,13 +21,39 @@ export interface IO {
    * between batches: memory stays flat when the reader is slow, and signal handlers get to run.
    */
   flush?(): Promise<void>;
+  /** Waits until everything written reached the OS (before the process exits). */
+  close?(): Promise<void>;
 }
 
 export type Env = Record<string, string | undefined>;
 
-export function processIO(): IO {
+/**
+ * stdout through Bun's file sink, flushed on every write: `process.stdout.write` in Bun can hold data
+ * that `process.exit` then drops when a pipe is slow (2048 lines written, 48 read by `| sleep 1; wc -l`).
+ * `close()` waits until everything reached the OS.
+ */
+function stdoutSink(): TextSink & { drain(): Promise<void>; close(): Promise<void> } {
+  const sink = Bun.stdout.writer();
   return {
-    stdout: process.stdout,
+    write(chunk: string) {
+      sink.write(chunk);
+      void sink.flush();
+      return true;
+    },
+    drain: async () => {
+      await sink.flush();
+    },
+    close: async () => {
+      await sink.end();
+    },
+  };
+}
+
+export function processIO(): IO {
+  const stdout = stdoutSink();
+  return {
+    stdout,
+    close: stdout.close,
     stderr: process.stderr,
     // Strict UTF-8: a payload with invalid bytes is an input error, not replacement characters.
     readStdin: async (limit) => decodeUtf8Strict(await readStreamBounded(Bun.stdin.stream() as unknown as AsyncIterable<Uint8Array>, limit), "stdin"),
@@ -39,7 +65,7 @@ export function processIO(): IO {
       return false;
     },
     // The write callback can come back without a turn of the event loop; the timer gives signal handlers theirs.
-    flush: () => new Promise<void>((resolve) => process.stdout.write("", () => setTimeout(resolve, 0))),
+    flush: () => stdout.drain().then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),

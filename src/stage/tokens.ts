@@ -47,13 +47,12 @@ export function tokenDocument(stageArn: string, t: IssuedToken): { stageArn: str
   return { stageArn, participantToken: { ...t, expirationTime: t.expirationTime instanceof Date ? t.expirationTime.toISOString() : t.expirationTime } };
 }
 
-async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count: number): Promise<IssuedToken[]> {
+/** One batch of API tokens; `window` spans every batch of the invocation, so pacing holds across them. */
+async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count: number, window: SlidingWindow): Promise<IssuedToken[]> {
   const rt = await ctx.aws.realtime();
   const request = { stageArn: stage.arn!, userId: o.token.userId, capabilities: o.token.capabilities, duration: o.token.durationMinutes, attributes: o.token.attributes };
   const results: IssuedToken[] = new Array(count);
   let next = 0;
-  // Every attempt, the SDK's retries included, stays under the rate as IVS counts it (see src/aws/pacing.ts).
-  const window = new SlidingWindow(CREATE_TOKEN_TPS);
   const create = async (i: number) => {
     for (let throttles = 0; ; throttles++) {
       try {
@@ -89,9 +88,11 @@ export async function mintStageTokens(ctx: Context, o: StageTokenOptions): Promi
   const key = o.selfSigned ? await loadSigningKey(ctx, o) : undefined;
   const { stage } = await fetchStage(ctx, o.stage);
   const nowMs = ctx.now();
+  // Every attempt, the SDK's retries included, stays under the rate as IVS counts it (see src/aws/pacing.ts).
+  const window = new SlidingWindow(CREATE_TOKEN_TPS);
   const idOf = (i: number) => (o.participantId ? (o.count === undefined ? o.participantId : `${o.participantId}-${i + 1}`) : newParticipantId());
   const batch = async (from: number, size: number): Promise<IssuedToken[]> => {
-    if (!key) return apiTokens(ctx, stage, o, size);
+    if (!key) return apiTokens(ctx, stage, o, size, window);
     const ids = Array.from({ length: size }, (_, i) => idOf(from + i));
     const signed = await signMany(
       ids.map((id) => claimsFor(stage, o.token, id, nowMs)),

@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, baseEnv, ensureBinary, ivsctl } from "../helpers/cli.ts";
+import { SEEDED_CHANNEL } from "../helpers/local.ts";
 
 beforeAll(() => ensureBinary());
 
@@ -158,7 +159,7 @@ describe("--local never talks to an emulator it did not mean", () => {
     expect(endpoints[0]).not.toBe(endpoints[1]);
     for (const [i, home] of homes.entries()) {
       const r = await ivsctl(["channel", "list", "--local", "-o", "json"], { env: envOf(home) });
-      expect(JSON.parse(r.stdout).channels.map((c: { name: string }) => c.name)).toEqual([`job-${i}`]);
+      expect(JSON.parse(r.stdout).channels.map((c: { name: string }) => c.name).filter((n: string) => n !== SEEDED_CHANNEL)).toEqual([`job-${i}`]);
     }
   });
 

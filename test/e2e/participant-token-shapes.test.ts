@@ -82,6 +82,6 @@ describe("token verify: every verification failure is exit 5", () => {
     expect((await exec(["aws", "ivs-realtime", "delete-public-key", "--arn", arn, "--endpoint-url", local.endpoint], env)).code).toBe(0);
     const r = await local.run(["token", "verify", token]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toBe(`error: public key ${arn} no longer exists (deleted?): IVS refuses tokens signed with it (KeyNotFound)\n`);
+    expect(r.stderr).toBe(`error: the token's key ${arn} no longer exists: the token cannot verify (KeyNotFound)\n`);
   });
 });

@@ -189,7 +189,7 @@ describe("self-signed tokens", () => {
     await local.clearFaults();
     expect(r.stderr).toContain("created 300 participant token(s)");
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).participantToken);
     expect(lines).toHaveLength(300);
     expect(new Set(lines.map((l) => l.participantId)).size).toBe(300);
     for (const i of [0, 299]) expect((await join_(lines[i].token)).status).toBe(200);

@@ -5,6 +5,9 @@
 import type { Subprocess } from "bun";
 import { BIN, baseEnv, ivsctl, type RunResult } from "./cli.ts";
 
+/** The channel of the emulator's seeded `ivsctl-channel` stack: every fresh emulator has it. */
+export const SEEDED_CHANNEL = "ivsctl-channel-channel";
+
 export interface LocalEmulator {
   endpoint: string;
   /** Runs ivsctl with --local pointed at this emulator. */
