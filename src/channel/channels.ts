@@ -140,7 +140,11 @@ export async function updateChannel(ctx: Context, opts: UpdateChannelOptions): P
 }
 
 export async function deleteChannel(ctx: Context, opts: { channel: string; ifExists?: boolean; force?: boolean }): Promise<void> {
-  if (opts.ifExists) return deleteUnlessGone(ctx, true, opts.channel, "channel", () => deleteChannel(ctx, { ...opts, ifExists: false }));
+  if (opts.ifExists) {
+    const ivs = await ctx.aws.ivs();
+    const lookup = async () => ivs.send(new GetChannelCommand({ arn: await resolveChannelArn(ivs, opts.channel) }));
+    return deleteUnlessGone(ctx, opts.channel, "channel", lookup, () => deleteChannel(ctx, { ...opts, ifExists: false }));
+  }
   parseResourceRef(opts.channel, "channel");
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {

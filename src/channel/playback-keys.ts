@@ -177,7 +177,11 @@ export async function getPlaybackKey(ctx: Context, ref: string): Promise<void> {
 }
 
 export async function deletePlaybackKey(ctx: Context, o: { key: string; ifExists?: boolean }): Promise<void> {
-  if (o.ifExists) return deleteUnlessGone(ctx, true, o.key, "playback key", () => deletePlaybackKey(ctx, { ...o, ifExists: false }));
+  if (o.ifExists) {
+    const ivs = await ctx.aws.ivs();
+    const lookup = async () => ivs.send(new GetPlaybackKeyPairCommand({ arn: await resolvePlaybackKeyArn(ivs, o.key) }));
+    return deleteUnlessGone(ctx, o.key, "playback key", lookup, () => deletePlaybackKey(ctx, { ...o, ifExists: false }));
+  }
   parseResourceRef(o.key, "playback-key");
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {

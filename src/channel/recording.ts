@@ -148,7 +148,11 @@ export async function getRecording(ctx: Context, given: string | undefined): Pro
 }
 
 export async function deleteRecording(ctx: Context, o: { recording: string; ifExists?: boolean }): Promise<void> {
-  if (o.ifExists) return deleteUnlessGone(ctx, true, o.recording, "recording configuration", () => deleteRecording(ctx, { ...o, ifExists: false }));
+  if (o.ifExists) {
+    const ivs = await ctx.aws.ivs();
+    const lookup = async () => ivs.send(new GetRecordingConfigurationCommand({ arn: await resolveRecordingArn(ivs, o.recording) }));
+    return deleteUnlessGone(ctx, o.recording, "recording configuration", lookup, () => deleteRecording(ctx, { ...o, ifExists: false }));
+  }
   parseResourceRef(o.recording, RESOURCE);
   const ivs = await ctx.aws.ivs();
   await deleteResource(ctx, {

@@ -152,7 +152,11 @@ async function isLive(ivs: IvsClient, channelArn: string): Promise<boolean> {
 }
 
 export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean; ifExists?: boolean }): Promise<void> {
-  if (ref.ifExists) return deleteUnlessGone(ctx, true, ref.key ?? ref.channel, "stream key", () => deleteStreamKey(ctx, { ...ref, ifExists: false }));
+  if (ref.ifExists) {
+    const ivs = await ctx.aws.ivs();
+    const lookup = async () => ivs.send(new GetStreamKeyCommand({ arn: await resolveKeyArn(ivs, ref) }));
+    return deleteUnlessGone(ctx, ref.key ?? ref.channel, "stream key", lookup, () => deleteStreamKey(ctx, { ...ref, ifExists: false }));
+  }
   checkStreamKeyRef(ref);
   const ivs = await ctx.aws.ivs();
   let arn: string;

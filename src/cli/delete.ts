@@ -31,13 +31,17 @@ export async function deleteResource(ctx: Context, d: Deletion): Promise<void> {
 /**
  * `--if-exists` for every delete: a resource that is already gone is success (exit 0), so a CI re-run
  * or a cleanup trap never fails on it. The document says so: `{arn, ref, deleted: false, existed: false}`.
+ * Only `lookup` (the target itself) may say "gone": a not-found later in the delete (a stack's
+ * cluster, a key secret) is a real failure, never "already deleted".
  */
-export async function deleteUnlessGone(ctx: Context, ifExists: boolean | undefined, ref: string, what: string, run: () => Promise<void>): Promise<void> {
+export async function deleteUnlessGone(ctx: Context, ref: string, what: string, lookup: () => Promise<unknown>, run: () => Promise<void>): Promise<void> {
   try {
-    await run();
+    await lookup();
   } catch (e) {
-    if (!ifExists || !isNotFound(e)) throw e;
+    if (!isNotFound(e)) throw e;
     ctx.log.info(`${what} ${ref} does not exist: nothing to delete (--if-exists)`);
     ctx.out.result({ arn: ref.startsWith("arn:") ? ref : null, ref, deleted: false, existed: false }, { kind: "record", fields: [["Already gone", ref]] });
+    return;
   }
+  await run();
 }

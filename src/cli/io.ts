@@ -37,14 +37,15 @@ function stdoutSink(): TextSink & { drain(): Promise<void>; close(): Promise<voi
   return {
     write(chunk: string) {
       sink.write(chunk);
-      void sink.flush();
+      // A reader that went away (`| head -1`) is not an error of the command.
+      Promise.resolve(sink.flush()).catch(() => {});
       return true;
     },
     drain: async () => {
-      await sink.flush();
+      await Promise.resolve(sink.flush()).catch(() => {});
     },
     close: async () => {
-      await sink.end();
+      await Promise.resolve(sink.end()).catch(() => {});
     },
   };
 }

@@ -97,7 +97,7 @@ function jsonRequested(argv: string[], env: Env): boolean {
   return env.IVSCTL_OUTPUT?.toLowerCase() === "json";
 }
 
-const OWN_CODES = new Set(["InvalidInput", "Configuration", "Internal", "Error"]);
+const OWN_CODES = new Set(["InvalidInput", "Configuration", "AmbiguousRole", "Internal", "Error"]);
 
 /** Error messages can quote server text or URLs: they are redacted like any other output. */
 export function reportError(io: IO, e: CliError, opts: { json: boolean; debug: boolean; original?: unknown }): void {

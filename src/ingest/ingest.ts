@@ -22,9 +22,10 @@ export const MAX_STREAM_MS = 48 * 3_600_000;
 const INSTALL_HINT = "install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg), or set FFMPEG_PATH";
 
 /** Checks that need no AWS call: source, target flags, limits that hold for every target. */
-export function checkIngestOptions(opts: IngestOptions, stack?: string): void {
+/** `channelSource`: a stack or IVSCTL_CHANNEL names the channel when no target is given. */
+export function checkIngestOptions(opts: IngestOptions, channelSource?: string): void {
   const targets = [opts.channel, opts.stage, opts.url].filter((t) => t !== undefined).length;
-  if (targets === 0 && !stack) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "or --stack NAME (a stack that holds a channel); see `ivsctl ingest --help`");
+  if (targets === 0 && !channelSource) throw usageError("give a channel, --stage STAGE or --url rtmps://…", "or --stack NAME (a stack that holds a channel); see `ivsctl ingest --help`");
   if (targets > 1) throw usageError("give only one target: a channel, --stage or --url");
   if (opts.durationMs !== undefined && opts.durationMs <= 0) throw usageError("--duration must be positive");
   // IVS ends a stream after 48 hours (REFERENCE.md, Channels): a longer test stream is not one stream.
@@ -59,7 +60,7 @@ export function meaningfulError(lines: string[]): string {
 
 export async function runIngest(ctx: Context, opts: IngestOptions): Promise<void> {
   const started = performance.now();
-  checkIngestOptions(opts, ctx.globals.stack);
+  checkIngestOptions(opts, ctx.globals.stack || ctx.env.IVSCTL_CHANNEL);
   const ffmpegPath = findFfmpeg(ctx.env);
   if (!ffmpegPath && !ctx.globals.dryRun) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing", hint: INSTALL_HINT });
   const key = opts.stage === undefined ? await readStreamKey(ctx, opts) : undefined;

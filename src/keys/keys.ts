@@ -150,7 +150,10 @@ async function currentForBackend(ctx: Context, arn: string, overrides: RoleOverr
 
 export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; overrides: RoleOverrides; ifExists?: boolean }): Promise<void> {
   checkPublicKeyArn(o.arn, "<arn>");
-  if (o.ifExists) return deleteUnlessGone(ctx, true, o.arn, "public key", () => deleteKey(ctx, { ...o, ifExists: false }));
+  if (o.ifExists) {
+    const rt = await ctx.aws.realtime();
+    return deleteUnlessGone(ctx, o.arn, "public key", () => rt.send(new GetPublicKeyCommand({ arn: o.arn })), () => deleteKey(ctx, { ...o, ifExists: false }));
+  }
   if (!o.force) {
     const currentFor = await currentForBackend(ctx, o.arn, o.overrides);
     if (currentFor) {

@@ -24,7 +24,7 @@ import type { Context } from "../cli/context.ts";
 import { parseTags } from "../aws/tags.ts";
 import { checkDurationMs, formatDuration } from "../cli/duration.ts";
 import { CliError, stateError, toCliError, usageError } from "../cli/errors.ts";
-import { isRoleKnown } from "../stack/roles.ts";
+import { checkRoleInputs, isRoleKnown } from "../stack/roles.ts";
 import { generateP384, writeKeyFile } from "../tokens/es384.ts";
 import { allPublicKeys, KEY_TAG, orphanKeys, orphanMinAge } from "./keys.ts";
 import { keySecretArn, readCurrentSecret, type CurrentSecret, type SigningKeyDoc } from "./signing-key.ts";
@@ -46,6 +46,7 @@ const STEP_NAMES = ["generate key pair", "import public key", "store private key
 export function checkRotate(ctx: Context, o: RotateOptions): void {
   if (!Number.isFinite(o.graceMs) || o.graceMs < 0) throw usageError("--grace must be 0s or a positive duration");
   checkDurationMs(o.graceMs, "--grace");
+  checkRoleInputs(o.overrides, ctx.env);
   const hasSecret = isRoleKnown("keySecret", { overrides: o.overrides, env: ctx.env, stack: ctx.globals.stack });
   if (hasSecret && o.privateKeyFile) throw usageError("--key-file is for rotations without a stack; with --stack the key goes to the stack's secret");
   if (!hasSecret && !o.privateKeyFile) throw usageError("keys rotate needs --stack NAME (its key secret) or --key-file FILE");

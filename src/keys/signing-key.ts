@@ -131,7 +131,9 @@ export async function loadSigningKey(ctx: Context, o: { privateKeyFile?: string;
     const { signingKeyOf } = await import("../vp/sample-commands.ts");
     const k = await signingKeyOf(ctx);
     const publicKeyArn = o.publicKeyArn ?? k.publicKeyArn;
-    return { privateKey: importPrivateKeyPem(k.privateKeyPem, `the private key in ${k.source}`), privateKeyPem: k.privateKeyPem, publicKeyArn, source: k.source };
+    const privateKey = importPrivateKeyPem(k.privateKeyPem, `the private key in ${k.source}`);
+    await checkKeyPairMatches(ctx, privateKey, publicKeyArn, k.source);
+    return { privateKey, privateKeyPem: k.privateKeyPem, publicKeyArn, source: k.source };
   }
   const secretArn = await keySecretArn(ctx, o.overrides);
   const current = await readCurrentSecret(ctx, secretArn);

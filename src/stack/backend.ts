@@ -15,7 +15,7 @@ import { checkRoleInputs, type RoleOverrides } from "./roles.ts";
 
 export interface VpBackend {
   createStage(ctx: Context, o: CreateStageOptions): Promise<void>;
-  deleteStage(ctx: Context, o: { stage: string; overrides: RoleOverrides }): Promise<void>;
+  deleteStage(ctx: Context, o: { stage: string; overrides: RoleOverrides; ifExists?: boolean }): Promise<void>;
   listStages(ctx: Context): Promise<void>;
   inviteVp(ctx: Context, o: InviteOptions): Promise<void>;
   kickVp(ctx: Context, o: KickOptions): Promise<void>;
@@ -56,8 +56,9 @@ export const createStage = async (ctx: Context, o: CreateStageOptions) => {
   checkCreateStage(o);
   return (await backendFor(ctx)).createStage(ctx, o);
 };
-export const deleteStage = async (ctx: Context, o: { stage: string; overrides: RoleOverrides }) => {
+export const deleteStage = async (ctx: Context, o: { stage: string; overrides: RoleOverrides; ifExists?: boolean }) => {
   checkStageArg(o.stage);
+  checkRoleInputs(o.overrides, ctx.env);
   return (await backendFor(ctx)).deleteStage(ctx, o);
 };
 export const listStages = async (ctx: Context) => (await backendFor(ctx)).listStages(ctx);

@@ -117,7 +117,7 @@ export class StackResolver {
     for (const n of ROLE_NAMES) {
       out.push(
         await this.role(n).catch((e: unknown) => {
-          if (e instanceof CliError && e.exitCode === ExitCode.Config && / is ambiguous| span /.test(e.message)) return { role: n, source: "ambiguous" as const, from: e.message };
+          if (e instanceof CliError && e.code === AMBIGUOUS) return { role: n, source: "ambiguous" as const, from: e.message };
           throw e;
         }),
       );
@@ -201,15 +201,19 @@ function checkOneSubnetGroup(role: RoleName, stack: string, subnets: StackResour
     groups.set(group, [...(groups.get(group) ?? []), r.PhysicalResourceId!]);
   }
   if (groups.size <= 1) return;
-  throw configError(
-    `stack ${stack}: ${role} span ${groups.size} CDK subnet groups: ${[...groups].map(([g, ids]) => `${g} (${ids.join(", ")})`).join("; ")}`,
-    `choose one group: ${howToName(role)} (e.g. --subnets ${[...groups.values()].at(-1)!.join(",")})`,
-  );
+  throw new CliError(`stack ${stack}: ${role} span ${groups.size} CDK subnet groups: ${[...groups].map(([g, ids]) => `${g} (${ids.join(", ")})`).join("; ")}`, {
+    exitCode: ExitCode.Config,
+    code: AMBIGUOUS,
+    hint: `choose one group: ${howToName(role)} (e.g. --subnets ${[...groups.values()].at(-1)!.join(",")})`,
+  });
 }
 
 /** Lower-cases a leading common word ("Subnets…"), never an acronym or a name ("ECS…", "IVS…", "Secrets Manager…"). */
 export const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) && !s.startsWith("Secrets Manager") ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
+/** The error code of a role with several candidates (exit 3); `stack outputs` lists them instead. */
+const AMBIGUOUS = "AmbiguousRole";
+
 function ambiguous(role: RoleName, stack: string, candidates: string[]) {
-  return configError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, `choose one: ${howToName(role)}`);
+  return new CliError(`stack ${stack}: ${role} is ambiguous: ${candidates.join("; ")}`, { exitCode: ExitCode.Config, code: AMBIGUOUS, hint: `choose one: ${howToName(role)}` });
 }

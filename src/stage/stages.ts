@@ -131,7 +131,7 @@ async function connectedParticipants(rt: IVSRealTimeClient, stage: Stage): Promi
  * (when a VP backend is known), delete the stage. Every step is reported.
  */
 export async function deleteStage(ctx: Context, opts: { stage: string; overrides: RoleOverrides; ifExists?: boolean }, deps: { stopVps?: StopStageVps } = {}): Promise<void> {
-  if (opts.ifExists) return deleteUnlessGone(ctx, true, opts.stage, "stage", () => deleteStage(ctx, { ...opts, ifExists: false }, deps));
+  if (opts.ifExists) return deleteUnlessGone(ctx, opts.stage, "stage", () => fetchStage(ctx, opts.stage), () => deleteStage(ctx, { ...opts, ifExists: false }, deps));
   const stopVps = deps.stopVps ?? stageVpStopper(ctx, opts.overrides);
   const { rt, stage } = await fetchStage(ctx, opts.stage);
   const arn = stage.arn!;

@@ -1,33 +1,31 @@
 /**
  * The commands on a VP-sample stack: the same options as ivsctl's own backend, carried out through
  * the sample's function URLs (src/vp/sample-backend.ts) and printed in the same shapes. Flags that
- * only ivsctl's backend can honour are refused before any call (exit 2), saying why.
+ * only ivsctl's backend can honour are refused (exit 2) before the sample is called, saying why.
  */
 import type { Context } from "../cli/context.ts";
 import { confirmOrRefuse } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
-import { usageError } from "../cli/errors.ts";
+import { doing, usageError } from "../cli/errors.ts";
+import { deleteUnlessGone } from "../cli/delete.ts";
 import type { HumanView } from "../cli/output.ts";
 import type { RotateOptions } from "../keys/model.ts";
 import { stackResolver } from "../stack/resolve.ts";
 import { sampleEndpoints } from "../stack/kind.ts";
-import { roleString, type RoleOverrides } from "../stack/roles.ts";
+import { ROLE_SPECS, type RoleOverrides, type RoleSpec } from "../stack/roles.ts";
 import type { CreateStageOptions } from "../stage/options.ts";
 import type { InviteOptions, KickOptions, ListOptions } from "./options.ts";
 import * as sample from "./sample-backend.ts";
 
 /** The sample backend of the context's stack: its endpoints, a signed-request invoker, the clock. */
 export async function sampleBackendOf(ctx: Context): Promise<sample.SampleBackend> {
-  const resolver = stackResolver(ctx, {});
-  const [outputs, cluster] = await Promise.all([resolver.outputs(), resolver.role("cluster")]);
+  const outputs = await stackResolver(ctx, {}).outputs();
   const { functionUrlInvoker } = await import("../aws/function-url.ts");
-  const clusterName = cluster.value === undefined ? undefined : roleString(cluster.value);
   return {
     stack: ctx.globals.stack!,
     endpoints: sampleEndpoints(outputs),
     invoke: functionUrlInvoker(ctx.aws, ctx.log),
     now: ctx.now,
-    clusterArn: clusterName?.startsWith("arn:") ? clusterName : undefined,
     stageExists: async (arn) => {
       const { GetStageCommand } = await import("@aws-sdk/client-ivs-realtime");
       const rt = await ctx.aws.realtime();
@@ -59,6 +57,12 @@ function refuse(flag: string, why: string): never {
   throw usageError(`${flag} does not apply to a VP-sample stack: ${why}`, "see `ivsctl stack outputs` for the stack's kind");
 }
 
+/** The sample's stack names its own cluster, subnets and key secret: a role flag would be silently ignored, so it is refused. */
+function refuseRoleFlags(overrides: RoleOverrides): void {
+  const given = Object.keys(overrides) as (keyof RoleOverrides)[];
+  if (given.length > 0) refuse(`--${(ROLE_SPECS[given[0]!] as RoleSpec).flag ?? given[0]}`, "the sample's backend names its own cluster, network and key secret");
+}
+
 const vpTable = (vps: sample.VpView[]): HumanView => ({
   kind: "table",
   columns: ["id", "status", "stage", "task", "asset", "updated", "source"],
@@ -66,11 +70,17 @@ const vpTable = (vps: sample.VpView[]): HumanView => ({
 });
 
 export async function createStage(ctx: Context, o: CreateStageOptions): Promise<void> {
+  refuseRoleFlags(o.overrides);
   if (o.name !== undefined) refuse("--name", "its CreateIvsStage makes unnamed stages");
   if (o.selfSigned) refuse("--self-signed", "its own function signs the host token with the stack's key");
   if (o.token === undefined) refuse("--no-token", "its CreateIvsStage always issues a host token");
   if (ctx.globals.dryRun) return printDryRun(ctx, "CreateIvsStage (function URL)", { userId: o.token.userId ?? "HOST_USER", attributes: o.token.attributes ?? null });
   const created = await sample.createStage(await sampleBackendOf(ctx), { userId: o.token.userId, attributes: o.token.attributes });
+  // The sample tags its stages {stack}; --tag and IVSCTL_DEFAULT_TAGS are added after, so `sweep` finds them too.
+  if (o.tags && Object.keys(o.tags).length > 0) {
+    const [{ TagResourceCommand }, rt] = await Promise.all([import("@aws-sdk/client-ivs-realtime"), ctx.aws.realtime()]);
+    await doing(`tagging stage ${created.stage.arn}`, () => rt.send(new TagResourceCommand({ resourceArn: created.stage.arn, tags: o.tags! })));
+  }
   ctx.log.success(`created stage ${created.stage.arn} (record ${created.sampleStageId}) through ${ctx.globals.stack}`);
   const t = created.participantToken;
   // The same shape as ivsctl's backend (AWS's CreateStage names), plus the Stages-table id.
@@ -97,8 +107,13 @@ export async function listStages(ctx: Context): Promise<void> {
   );
 }
 
-export async function deleteStage(ctx: Context, o: { stage: string; overrides: RoleOverrides }): Promise<void> {
+export async function deleteStage(ctx: Context, o: { stage: string; overrides: RoleOverrides; ifExists?: boolean }): Promise<void> {
+  refuseRoleFlags(o.overrides);
   const b = await sampleBackendOf(ctx);
+  if (o.ifExists) {
+    const lookup = async () => sample.resolveStageRecord(b.stack, await sample.fetchStageRecords(b), o.stage);
+    return deleteUnlessGone(ctx, o.stage, "stage", lookup, () => deleteStage(ctx, { ...o, ifExists: false }));
+  }
   if (ctx.globals.dryRun) {
     const record = sample.resolveStageRecord(b.stack, await sample.fetchStageRecords(b), o.stage);
     return printDryRun(ctx, "KickVp + DeleteIvsStage (function URLs)", { id: record.id, participantId: record.hostParticipantId, stageArn: record.stageArn });
@@ -114,7 +129,16 @@ export async function inviteVp(ctx: Context, o: InviteOptions): Promise<void> {
   if (o.attributes) refuse("--attribute", "its VP sets its own attributes");
   if (Object.keys(o.env).length) refuse("--env", "its warm VPs are already running");
   if (o.force) refuse("--force", "the sample allows one VP per stage");
+  refuseRoleFlags(o.overrides);
   const b = await sampleBackendOf(ctx);
+  if (o.ifNone) {
+    const record = sample.resolveStageRecord(b.stack, await sample.fetchStageRecords(b), o.stage);
+    const vp = (await sample.fetchVpRecords(b)).find((v) => v.stageArn === record.stageArn);
+    if (vp) {
+      ctx.log.info(`stage ${record.stageArn} already has virtual participant ${vp.id} (${vp.status}): not inviting another (--if-none)`);
+      return ctx.out.result({ sampleStageId: record.id, stageArn: record.stageArn, invited: false, virtualParticipant: sample.vpView(vp, b) }, vpTable([sample.vpView(vp, b)]));
+    }
+  }
   if (ctx.globals.dryRun) return printDryRun(ctx, "InviteVp (function URL)", { stage: o.stage, ...(o.asset ? { assetName: o.asset } : {}) });
   const out = await sample.inviteVp(b, o.stage, { assetName: o.asset, wait: o.wait, timeoutMs: o.timeoutMs });
   ctx.log.success(o.wait ? `virtual participant ${out.virtualParticipant?.id} JOINED ${out.stageArn}` : `invited a virtual participant to ${out.stageArn}`);
@@ -123,6 +147,7 @@ export async function inviteVp(ctx: Context, o: InviteOptions): Promise<void> {
 
 export async function kickVp(ctx: Context, o: KickOptions): Promise<void> {
   if (o.participantId !== undefined) refuse("--participant", "a sample stage has at most one VP");
+  refuseRoleFlags(o.overrides);
   const b = await sampleBackendOf(ctx);
   if (ctx.globals.dryRun) return printDryRun(ctx, "KickVp (function URL)", { stage: o.stage });
   const out = await sample.kickVp(b, o.stage, { wait: o.wait, timeoutMs: o.timeoutMs });
@@ -131,11 +156,13 @@ export async function kickVp(ctx: Context, o: KickOptions): Promise<void> {
 }
 
 export async function listVps(ctx: Context, o: ListOptions): Promise<void> {
+  refuseRoleFlags(o.overrides);
   const out = await sample.listVps(await sampleBackendOf(ctx), { stage: o.stage });
   ctx.out.result(out, vpTable(out.virtualParticipants));
 }
 
-export async function stopVps(ctx: Context): Promise<void> {
+export async function stopVps(ctx: Context, o: { overrides: RoleOverrides } = { overrides: {} }): Promise<void> {
+  refuseRoleFlags(o.overrides);
   const b = await sampleBackendOf(ctx);
   if (ctx.globals.dryRun) return printDryRun(ctx, "StopVpTasks (function URL)", {});
   await confirmOrRefuse(ctx, `Stop every warm and invited VP task of ${b.stack}? (JOINED VPs are not stopped; the pool refills)`);
@@ -146,6 +173,7 @@ export async function stopVps(ctx: Context): Promise<void> {
 
 export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> {
   if (o.privateKeyFile !== undefined) refuse("--key-file", "the key goes to the stack's secret <stack>-PrivateKey");
+  refuseRoleFlags(o.overrides);
   if (ctx.globals.dryRun) {
     const steps = ["import public key", "store private key (bare PKCS8 PEM as AWSCURRENT)", "record current key (SSM {\"arn\": …})", o.graceMs === 0 ? "delete previous key" : "retire previous key after the grace period", o.restartVps ? "StopVpTasks" : "restart VPs: not needed"];
     return ctx.out.result({ dryRun: true, stack: ctx.globals.stack, graceMs: o.graceMs, steps }, { kind: "table", title: "Would do:", columns: ["step"], rows: steps.map((s) => [s]) });
@@ -157,7 +185,8 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   ctx.out.result({ ...result, vpsStopped }, { kind: "table", columns: ["step", "name", "status", "detail"], rows: result.steps.map((s) => [s.step, s.name, s.status, s.detail]) });
 }
 
-export async function listKeys(ctx: Context): Promise<void> {
+export async function listKeys(ctx: Context, o: { overrides: RoleOverrides } = { overrides: {} }): Promise<void> {
+  refuseRoleFlags(o.overrides);
   const out = await sample.listSampleKeys(await keyDeps(ctx));
   ctx.out.result(
     { currentPublicKeyArn: out.currentArn || null, publicKeys: out.publicKeys },
