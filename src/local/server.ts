@@ -13,6 +13,7 @@ import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
 import { handleStagesRoute, ivsRealtimeService, joinStage, leaveStage } from "./ivs-realtime.ts";
+import { createWhipRuntime } from "./whip.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
 import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
 import { ivsRecordingService } from "./ivs-recording.ts";
@@ -107,6 +108,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const requestLog: { operation: string; at: number; resource?: string }[] = [];
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
+  // The stages' WHIP endpoints (src/local/whip.ts).
+  const whip = createWhipRuntime({ store, now });
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
 
   // The VP sample's backend (function URLs, warm pool, containers): its AWS calls go to these services in-process.
@@ -224,6 +227,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (route === "metadata") return metadataInspection(store, url);
     const sampleRecords = vpSample.inspect(route, req);
     if (sampleRecords) return sampleRecords;
+    const whipResponse = whip.handle(route, req);
+    if (whipResponse) return whipResponse;
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
@@ -274,6 +279,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     requestCounts,
     async stop() {
       vpSample.stop();
+      await whip.stop();
       await ingest.stop();
       await server.stop(true);
       store.close();

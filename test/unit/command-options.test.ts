@@ -64,6 +64,7 @@ const CASES: [string, string[], unknown][] = [
   ["vp kick", ["st", "--participant", "p1"], {"stage":"st","all":false,"participantId":"p1","wait":false,"overrides":{}}],
   ["vp stop", ["--cluster", "c1", "--yes"], {"overrides":{"cluster":"c1"}}],
   ["vp list", ["--stage", "st", "--all"], {"stage":"st","all":true,"overrides":{}}],
+  ["vp run", ["--stage", "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345", "--token-file", "t.jwt", "--asset", "./a.mp4"], {"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345","tokenFile":"t.jwt","asset":"./a.mp4"}],
   ["stage create", ["--name", "s", "--tag", "a=1", "--token-user-id", "host", "--token-capabilities", "publish", "--token-duration", "2h"], {"name":"s","tags":{"team":"video","a":"1"},"token":{"userId":"host","capabilities":["PUBLISH"],"durationMinutes":120},"selfSigned":false,"overrides":{}}],
   ["stage list", [], {}],
   ["stage get", ["s"], "s"],
