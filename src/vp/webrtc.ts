@@ -53,7 +53,7 @@ async function rtpSocket(onPacket: (b: Buffer) => void): Promise<{ socket: Socke
 
 export async function createPublisher(): Promise<Publisher> {
   const { RTCPeerConnection, RTCRtpCodecParameters, MediaStreamTrack } = await import("werift");
-  const pc = new RTCPeerConnection({ codecs: codecs(RTCRtpCodecParameters), iceUseIpv6: false });
+  const pc = new RTCPeerConnection({ codecs: codecs(RTCRtpCodecParameters) });
   const video = new MediaStreamTrack({ kind: "video" });
   const audio = new MediaStreamTrack({ kind: "audio" });
   pc.addTransceiver(video, { direction: "sendonly" });
@@ -71,9 +71,18 @@ export async function createPublisher(): Promise<Publisher> {
   const v = await rtpSocket(write(video, "video"));
   const a = await rtpSocket(write(audio, "audio"));
   const listeners: ((s: PublisherState) => void)[] = [];
-  pc.connectionStateChange.subscribe((s) => {
-    for (const l of listeners) l(s as PublisherState);
-  });
+  const tell = (s: PublisherState) => {
+    for (const l of listeners) l(s);
+  };
+  pc.connectionStateChange.subscribe((s) => tell(s as PublisherState));
+  // A DTLS alert from the server (close_notify: the session is over) closes the DTLS transport, but werift
+  // does not carry that into connectionState: without this the end is noticed only by ICE consent (30 s).
+  let watchedDtls = false;
+  const watchDtls = () => {
+    if (watchedDtls) return;
+    watchedDtls = true;
+    for (const t of pc.dtlsTransports) t.onStateChange.subscribe((s) => s === "closed" && pc.connectionState === "connected" && tell("closed"));
+  };
   return {
     videoPort: v.port,
     audioPort: a.port,
@@ -84,6 +93,7 @@ export async function createPublisher(): Promise<Publisher> {
     },
     async answer(sdp) {
       await pc.setRemoteDescription({ type: "answer", sdp });
+      watchDtls();
     },
     onState: (l) => void listeners.push(l),
     async close() {
