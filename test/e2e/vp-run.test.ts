@@ -1,0 +1,274 @@
+/**
+ * `ivsctl vp run` (compiled binary, a host process with the environment `vp invite` passes) publishing
+ * to the emulator's WHIP endpoint: ICE + DTLS on loopback, media counted by the emulator, SIGTERM ->
+ * WHIP DELETE and exit 0, DisconnectParticipant -> DTLS close_notify and exit 5, refused tokens
+ * (subscribe-only, expired, signed by a deleted key), the WHIP wire rules, and Python aiortc as an
+ * independent WebRTC implementation publishing to the same endpoint.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createPrivateKey, sign } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { baseEnv, BIN, ensureBinary, json } from "../helpers/cli.ts";
+import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
+import { exec, skipNote, which } from "../helpers/tools.ts";
+
+let local: LocalEmulator;
+let stage: { arn: string; endpoints: { whip: string; events: string } };
+const dir = mkdtempSync(join(tmpdir(), "ivsctl-vp-run-"));
+const FPS = 30;
+
+beforeAll(async () => {
+  ensureBinary();
+  if (!which("ffmpeg")) throw new Error("ffmpeg is required for vp run tests");
+  local = await startEmulator();
+  stage = json(await local.run(["stage", "create", "--name", "vp-run", "-o", "json"])).stage;
+});
+afterAll(() => local?.stop());
+
+async function token(capabilities: string): Promise<{ token: string; participantId: string }> {
+  const r = await local.run(["stage", "token", stage.arn, "--capabilities", capabilities, "-o", "json"]);
+  expect(r.code).toBe(0);
+  return json(r).participantToken;
+}
+
+interface VpProcess {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** JSON state lines read so far. */
+  events: any[];
+  /** Resolves with the first event of that name (rejects when the process exits first). */
+  until(event: string): Promise<any>;
+  exit: Promise<{ code: number; stderr: string }>;
+}
+
+/** `ivsctl vp run` with the container environment `vp invite` writes (src/contract/vp-env.ts). */
+function startVpRun(participantToken: string, extra: Record<string, string> = {}): VpProcess {
+  const proc = Bun.spawn([BIN, "vp", "run", "--local"], {
+    env: baseEnv({ ...local.env, STAGE_ARN: stage.arn, PARTICIPANT_TOKEN: participantToken, WHIP_URL: stage.endpoints.whip, ASSET_NAME: "", ...extra }),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const events: any[] = [];
+  const waiters: { event: string; resolve: (e: any) => void; reject: (e: Error) => void }[] = [];
+  const stdoutDone = (async () => {
+    let buf = "";
+    for await (const chunk of proc.stdout) {
+      buf += new TextDecoder().decode(chunk);
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line.trim()) continue;
+        const e = JSON.parse(line);
+        events.push(e);
+        for (const w of waiters.filter((w) => w.event === e.event)) w.resolve(e);
+      }
+    }
+  })();
+  const exit = (async () => {
+    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+    await stdoutDone;
+    for (const w of waiters) w.reject(new Error(`vp run exited ${code} before "${w.event}": ${stderr}`));
+    return { code, stderr };
+  })();
+  return {
+    proc,
+    events,
+    exit,
+    until: (event) =>
+      new Promise((resolve, reject) => {
+        const seen = events.find((e) => e.event === event);
+        if (seen) return resolve(seen);
+        waiters.push({ event, resolve, reject });
+      }),
+  };
+}
+
+async function whipCounts(participantId: string): Promise<any> {
+  const r = await fetch(`${local.endpoint}/_ivsctl/whip/${participantId}`);
+  expect(r.status).toBe(200);
+  return r.json();
+}
+
+async function participant(participantId: string): Promise<any> {
+  const r = json(await local.run(["stage", "participants", stage.arn, "-o", "json"]));
+  return r.participants.find((p: any) => p.participantId === participantId);
+}
+
+/** A self-signed token made here, independently of ivsctl's signer (ES384, IEEE P1363 signature, RFC 7518 3.4). */
+function signToken(privateKeyPem: string, kid: string, claims: Record<string, unknown>): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const input = `${b64({ alg: "ES384", typ: "JWT", kid })}.${b64(claims)}`;
+  const signature = sign("sha384", Buffer.from(input), { key: createPrivateKey(privateKeyPem), dsaEncoding: "ieee-p1363" });
+  return `${input}.${signature.toString("base64url")}`;
+}
+
+function claimsFor(participantId: string, expSeconds: number): Record<string, unknown> {
+  const id = stage.arn.split("/").pop();
+  return {
+    exp: expSeconds,
+    iat: expSeconds - 600,
+    jti: participantId,
+    resource: stage.arn,
+    topic: id,
+    events_url: stage.endpoints.events,
+    whip_url: stage.endpoints.whip,
+    capabilities: { allow_publish: true, allow_subscribe: true },
+    version: "1.0",
+  };
+}
+
+describe("vp run publishes over WHIP", () => {
+  test("CONNECTED and published, frames counted at the stream's rate, SIGTERM -> DELETE, exit 0, DISCONNECTED", async () => {
+    const t = await token("publish,subscribe");
+    const vp = startVpRun(t.token);
+    const connecting = await vp.until("connecting");
+    expect(connecting).toMatchObject({ stageArn: stage.arn, participantId: t.participantId, asset: "test-pattern", whipUrl: stage.endpoints.whip });
+    expect(JSON.stringify(connecting)).not.toContain(t.token);
+    await vp.until("published");
+    const p = await participant(t.participantId);
+    expect(p).toMatchObject({ state: "CONNECTED", published: true });
+    // Media flows for a few seconds; the emulator's count follows the encoder's frame rate.
+    await Bun.sleep(3_000);
+    const c = await whipCounts(t.participantId);
+    expect(c).toMatchObject({ state: "open", videoCodec: "video/H264", audioCodec: "audio/opus" });
+    const seconds = (Date.now() - Date.parse(c.firstMediaAt)) / 1000;
+    expect(c.videoFrames).toBeGreaterThan(FPS * seconds * 0.7);
+    expect(c.videoFrames).toBeLessThan(FPS * seconds * 1.3 + 10);
+    expect(c.keyframes).toBeGreaterThanOrEqual(1); // an IDR every 2 s
+    expect(c.audioPackets).toBeGreaterThan(0);
+    vp.proc.kill("SIGTERM");
+    const { code } = await vp.exit;
+    expect(code).toBe(0);
+    expect(vp.events.at(-1)).toMatchObject({ event: "left", reason: "SIGTERM" });
+    expect(vp.events.map((e) => e.event)).toEqual(["connecting", "connected", "published", "left"]);
+    expect((await participant(t.participantId)).state).toBe("DISCONNECTED");
+    const after = await whipCounts(t.participantId);
+    expect(after).toMatchObject({ state: "ended", endReason: "the client ended the session (DELETE)" });
+  }, 30_000);
+
+  test("DisconnectParticipant ends the WHIP session: vp run exits 5 with the reason within 5 s", async () => {
+    const t = await token("publish,subscribe");
+    const vp = startVpRun(t.token);
+    await vp.until("published");
+    const d = await local.run(["stage", "disconnect", stage.arn, t.participantId, "--reason", "test"]);
+    expect(d.code).toBe(0);
+    const exited = await Promise.race([vp.exit, Bun.sleep(5_000).then(() => undefined)]);
+    if (!exited) vp.proc.kill("SIGKILL");
+    expect(exited?.code).toBe(5);
+    expect(exited?.stderr).toContain("the session ended: the server closed the session (DTLS close_notify)");
+    expect(vp.events.at(-1)).toMatchObject({ event: "error", code: "SessionEnded" });
+  }, 30_000);
+
+  test("a file asset is published (looped) the same way", async () => {
+    const file = join(dir, "clip.mp4");
+    const made = await exec(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "1", "-c:v", "libx264", "-c:a", "aac", "-y", file]);
+    expect(made.code).toBe(0);
+    const t = await token("publish");
+    const vp = startVpRun(t.token, { ASSET_NAME: file });
+    expect((await vp.until("connecting")).asset).toBe(file);
+    await vp.until("published");
+    await Bun.sleep(1_500); // longer than the 1 s clip: it loops
+    vp.proc.kill("SIGTERM");
+    expect((await vp.exit).code).toBe(0);
+    const c = await whipCounts(t.participantId);
+    expect(c.videoFrames).toBeGreaterThan(FPS); // the 25 fps clip is resampled to 30 fps
+    expect(c.audioPackets).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe("refusals: exit 3 with the reason, before any media", () => {
+  test("a subscribe-only token cannot publish (WHIP 403)", async () => {
+    const t = await token("subscribe");
+    const vp = startVpRun(t.token);
+    const { code, stderr } = await vp.exit;
+    expect(code).toBe(3);
+    expect(stderr).toContain("WHIP 403: the token was refused");
+    expect(stderr).toContain("does not allow publishing");
+    expect(vp.events.map((e) => e.event)).toEqual(["connecting", "error"]);
+    expect(await participant(t.participantId)).toBeUndefined();
+  }, 20_000);
+
+  test("an expired token (WHIP 401) and a token signed by a deleted key (WHIP 401)", async () => {
+    const keyFile = join(dir, "signing.pem");
+    const rot = json(await local.run(["keys", "rotate", "--private-key-file", keyFile, "-o", "json"]));
+    const pem = readFileSync(keyFile, "utf8");
+    const now = Math.floor(Date.now() / 1000);
+    const expired = startVpRun(signToken(pem, rot.publicKeyArn, claimsFor("expired-1", now - 60)));
+    const e = await expired.exit;
+    expect(e.code).toBe(3);
+    expect(e.stderr).toMatch(/WHIP 401: the token was refused: .*expired/i);
+
+    // The same key signs a valid token: accepted while the key exists...
+    const valid = signToken(pem, rot.publicKeyArn, claimsFor("deleted-key-1", now + 3600));
+    const ok = startVpRun(valid);
+    await ok.until("published");
+    ok.proc.kill("SIGTERM");
+    expect((await ok.exit).code).toBe(0);
+    // ...and refused once the key is deleted.
+    expect((await local.run(["keys", "delete", rot.publicKeyArn, "--force", "--yes"])).code).toBe(0);
+    const gone = startVpRun(signToken(pem, rot.publicKeyArn, claimsFor("deleted-key-2", now + 3600)));
+    const g = await gone.exit;
+    expect(g.code).toBe(3);
+    expect(g.stderr).toContain("WHIP 401: the token was refused");
+  }, 30_000);
+
+  test("a token for another stage is a usage error (exit 2) before any request", async () => {
+    const t = await token("publish");
+    const vp = startVpRun(t.token, { STAGE_ARN: "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345" });
+    const { code, stderr } = await vp.exit;
+    expect(code).toBe(2);
+    expect(stderr).toContain(`the token is for stage ${stage.arn}, not arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345`);
+  });
+
+  test("no token: exit 3", async () => {
+    const vp = startVpRun("");
+    const { code, stderr } = await vp.exit;
+    expect(code).toBe(3);
+    expect(stderr).toContain("no participant token: set PARTICIPANT_TOKEN or pass --token-file");
+  });
+});
+
+describe("the WHIP endpoint's wire rules (RFC 9725)", () => {
+  test("415 without application/sdp, 401 without a Bearer token, 404 for an unknown stage or session, 405 for PATCH", async () => {
+    const t = await token("publish");
+    const post = (url: string, headers: Record<string, string>) => fetch(url, { method: "POST", headers, body: "v=0\r\n" });
+    expect((await post(stage.endpoints.whip, { "content-type": "application/json", authorization: `Bearer ${t.token}` })).status).toBe(415);
+    const noAuth = await post(stage.endpoints.whip, { "content-type": "application/sdp" });
+    expect(noAuth.status).toBe(401);
+    expect(noAuth.headers.get("www-authenticate")).toStartWith("Bearer");
+    const bad = await post(stage.endpoints.whip, { "content-type": "application/sdp", authorization: "Bearer not.a.jwt" });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    expect((await post(`${local.endpoint}/_ivsctl/stages/whip/AbCdEf012345`, { "content-type": "application/sdp", authorization: `Bearer ${t.token}` })).status).toBe(404);
+    // Not an SDP offer: 400, and the participant does not stay connected.
+    const notSdp = await post(stage.endpoints.whip, { "content-type": "application/sdp", authorization: `Bearer ${t.token}` });
+    expect(notSdp.status).toBe(400);
+    expect(await participant(t.participantId)).toMatchObject({ state: "DISCONNECTED" });
+    expect((await fetch(`${stage.endpoints.whip}/sessions/00ff`, { method: "DELETE" })).status).toBe(404);
+    expect((await fetch(`${stage.endpoints.whip}/sessions/00ff`, { method: "PATCH" })).status).toBe(405);
+  });
+});
+
+describe("an independent WebRTC peer (Python aiortc)", () => {
+  // Debian's python3-aiortc installs for /usr/bin/python3, which may not be the python3 first on PATH.
+  const python = ["python3", "/usr/bin/python3"].find((p) => Bun.spawnSync([p, "-c", "import aiortc"], { stderr: "ignore" }).exitCode === 0);
+  if (!python) skipNote("aiortc publishing to the emulator's WHIP endpoint", "python3 cannot import aiortc (Debian: apt-get install python3-aiortc)");
+  test.skipIf(!python)("aiortc publishes H.264 + Opus over WHIP; the emulator counts every frame it sent", async () => {
+    const t = await token("publish");
+    const r = await exec([python!, join(import.meta.dir, "..", "helpers", "whip-aiortc.py"), stage.endpoints.whip, "3"], { WHIP_TOKEN: t.token });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    expect(out.status).toBe(201);
+    const c = await whipCounts(t.participantId);
+    expect(c).toMatchObject({ state: "ended", endReason: "the client ended the session (DELETE)", videoCodec: "video/H264", audioCodec: "audio/opus" });
+    // Frames still in flight when DELETE arrived may be lost: at most a few.
+    expect(c.videoFrames).toBeGreaterThan(out.framesSent - 10);
+    expect(c.videoFrames).toBeLessThanOrEqual(out.framesSent);
+    expect(c.audioPackets).toBeGreaterThan(0);
+    expect((await participant(t.participantId))).toMatchObject({ state: "DISCONNECTED", published: true });
+  }, 30_000);
+});
