@@ -13,6 +13,7 @@ import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
 import { handleStagesRoute, ivsRealtimeService, joinStage, leaveStage } from "./ivs-realtime.ts";
+import { createVpProcessRunner, vpModeOf } from "./vp-process.ts";
 import { createWhipRuntime } from "./whip.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
 import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
@@ -89,7 +90,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     ssmService,
   ];
   // Virtual participants join and leave real-time stages through the stage service.
-  builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage } }));
+  // By default each VP task's container is a real `ivsctl vp run` process (IVSCTL_LOCAL_VP=simulated: in-process join).
+  const vpProcesses = vpModeOf(env.IVSCTL_LOCAL_VP) === "process" ? createVpProcessRunner({ env }) : undefined;
+  builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage }, vpProcess: vpProcesses }));
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
@@ -279,6 +282,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     requestCounts,
     async stop() {
       vpSample.stop();
+      await vpProcesses?.stopAll();
       await whip.stop();
       await ingest.stop();
       await server.stop(true);

@@ -10,6 +10,7 @@ import { createPrivateKey, sign } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import type { Subprocess } from "bun";
 import { baseEnv, BIN, ensureBinary, json } from "../helpers/cli.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
@@ -271,4 +272,70 @@ describe("an independent WebRTC peer (Python aiortc)", () => {
     expect(c.audioPackets).toBeGreaterThan(0);
     expect((await participant(t.participantId))).toMatchObject({ state: "DISCONNECTED", published: true });
   }, 30_000);
+});
+
+describe("the emulator's ECS runs `ivsctl vp run` per VP task (IVSCTL_LOCAL_VP=process, the default)", () => {
+  let ecsLocal: LocalEmulator;
+  beforeAll(async () => {
+    ecsLocal = await startEmulator({ IVSCTL_LOCAL_VP: "process", IVSCTL_LOCAL_ECS_STEP_MS: "100" });
+  });
+  afterAll(() => ecsLocal?.stop());
+  const STACK = ["--stack", "ivsctl-local"];
+  async function describeTask(taskArn: string) {
+    const ecs = new ECSClient({ region: "us-east-1", endpoint: ecsLocal.endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+    const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: "ivsctl-local-cluster", tasks: [taskArn] }));
+    return tasks![0]!;
+  }
+
+  async function untilTrue(what: string, check: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 150; i++) {
+      if (await check()) return;
+      await Bun.sleep(100);
+    }
+    throw new Error(`never: ${what}`);
+  }
+
+  test("vp invite --wait: the task's process publishes (frames counted); vp kick: the process leaves and exits, DISCONNECTED", async () => {
+    const created = json(await ecsLocal.run(["stage", "create", "--name", "ecs-vp", "-o", "json"])).stage;
+    const inv = await ecsLocal.run(["vp", "invite", "ecs-vp", "--wait", ...STACK, "-o", "json"]);
+    expect(inv.code).toBe(0);
+    const out = json(inv);
+    expect(out.participantState).toBe("CONNECTED");
+    const inspect = async () => (await fetch(`${ecsLocal.endpoint}/_ivsctl/whip/${out.participantId}`)).json() as Promise<any>;
+    await untilTrue("30 frames received from the VP task", async () => ((await inspect()).videoFrames ?? 0) >= 30);
+    const participants = json(await ecsLocal.run(["stage", "participants", created.arn, "-o", "json"])).participants;
+    expect(participants.find((p: any) => p.participantId === out.participantId)).toMatchObject({ state: "CONNECTED", published: true });
+
+    const kick = await ecsLocal.run(["vp", "kick", "ecs-vp", ...STACK]);
+    expect(kick.code).toBe(0);
+    await untilTrue("the WHIP session ended", async () => (await inspect()).state === "ended");
+    // `vp kick` also disconnects the participant, so the process may see the server's close_notify before
+    // its SIGTERM: either way the session is over and the participant DISCONNECTED.
+    expect(["the client ended the session (DELETE)", "the participant was disconnected"]).toContain((await inspect()).endReason);
+    const after = json(await ecsLocal.run(["stage", "participants", created.arn, "-o", "json"])).participants;
+    expect(after.find((p: any) => p.participantId === out.participantId)?.state).toBe("DISCONNECTED");
+    // The container reports the process's real exit: 0 after SIGTERM, 5 when the disconnect came first.
+    let exitCode: number | undefined;
+    await untilTrue("the container's exit code", async () => (exitCode = (await describeTask(out.task.taskArn)).containers![0]!.exitCode) !== undefined && [0, 5].includes(exitCode));
+    expect(exitCode === 0 || exitCode === 5).toBe(true);
+  }, 60_000);
+
+  test("a task whose process ends by itself stops the task with the process's exit code and reason", async () => {
+    const created = json(await ecsLocal.run(["stage", "create", "--name", "ecs-vp-2", "-o", "json"])).stage;
+    const inv = json(await ecsLocal.run(["vp", "invite", "ecs-vp-2", "--wait", ...STACK, "-o", "json"]));
+    const inspect = async () => (await fetch(`${ecsLocal.endpoint}/_ivsctl/whip/${inv.participantId}`)).json() as Promise<any>;
+    await untilTrue("media from the VP task", async () => ((await inspect()).videoFrames ?? 0) > 0);
+    // The server ends the session: the process exits 5, and ECS shows the container's exit.
+    expect((await ecsLocal.run(["stage", "disconnect", created.arn, inv.participantId])).code).toBe(0);
+    let task: any;
+    await untilTrue("the task STOPPED", async () => {
+      const list = json(await ecsLocal.run(["vp", "list", "--stage", "ecs-vp-2", "--all", ...STACK, "-o", "json"]));
+      task = list.virtualParticipants.find((t: any) => t.taskArn === inv.task.taskArn);
+      return task?.status === "STOPPED";
+    });
+    const t = await describeTask(inv.task.taskArn);
+    expect(t.stopCode).toBe("EssentialContainerExited");
+    expect(t.containers![0]!.exitCode).toBe(5);
+    expect(t.containers![0]!.reason).toContain("the session ended: the server closed the session (DTLS close_notify)");
+  }, 60_000);
 });
