@@ -181,6 +181,46 @@ describe("vp run publishes over WHIP", () => {
   }, 30_000);
 });
 
+describe("vp run's protocol duties", () => {
+  test("a 307 from the WHIP URL is followed by hand, keeping Authorization (fetch would drop it cross-origin)", async () => {
+    const t = await token("publish");
+    const seen: { method: string; auth: string | null }[] = [];
+    // Another origin (port) that redirects, as IVS's global WHIP endpoint does.
+    const redirector = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        seen.push({ method: req.method, auth: req.headers.get("authorization") });
+        return new Response(null, { status: 307, headers: { location: stage.endpoints.whip } });
+      },
+    });
+    try {
+      const vp = startVpRun(t.token, { WHIP_URL: `http://127.0.0.1:${redirector.port}/` });
+      await vp.until("published");
+      vp.proc.kill("SIGTERM");
+      expect((await vp.exit).code).toBe(0);
+      expect(seen).toEqual([{ method: "POST", auth: `Bearer ${t.token}` }]);
+      // The emulator verified the same token on the redirected POST.
+      expect((await whipCounts(t.participantId)).videoFrames).toBeGreaterThan(0);
+    } finally {
+      redirector.stop(true);
+    }
+  }, 30_000);
+
+  test("the token expiring during the session ends it: exit 5 with the reason", async () => {
+    const keyFile = join(dir, "expiry.pem");
+    const rot = json(await local.run(["keys", "rotate", "--private-key-file", keyFile, "-o", "json"]));
+    const exp = Math.floor(Date.now() / 1000) + 3;
+    const vp = startVpRun(signToken(readFileSync(keyFile, "utf8"), rot.publicKeyArn, claimsFor("expiring-1", exp)));
+    await vp.until("published");
+    const { code, stderr } = await vp.exit;
+    expect(code).toBe(5);
+    expect(stderr).toContain("the participant token expired");
+    expect(vp.events.at(-1)).toMatchObject({ event: "error", code: "TokenExpired" });
+    expect((await whipCounts("expiring-1")).endReason).toBe("the client ended the session (DELETE)");
+  }, 30_000);
+});
+
 describe("refusals: exit 3 with the reason, before any media", () => {
   test("a subscribe-only token cannot publish (WHIP 403)", async () => {
     const t = await token("subscribe");
@@ -249,6 +289,11 @@ describe("the WHIP endpoint's wire rules (RFC 9725)", () => {
     const notSdp = await post(stage.endpoints.whip, { "content-type": "application/sdp", authorization: `Bearer ${t.token}` });
     expect(notSdp.status).toBe(400);
     expect(await participant(t.participantId)).toMatchObject({ state: "DISCONNECTED" });
+    // IVS takes H.264 video only: an offer of VP8 alone is refused.
+    const vp8 = ["v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0", "a=rtpmap:96 VP8/90000", "a=sendonly", ""].join("\r\n");
+    const refused = await fetch(stage.endpoints.whip, { method: "POST", headers: { "content-type": "application/sdp", authorization: `Bearer ${t.token}` }, body: vp8 });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error).toContain("H.264");
     expect((await fetch(`${stage.endpoints.whip}/sessions/00ff`, { method: "DELETE" })).status).toBe(404);
     expect((await fetch(`${stage.endpoints.whip}/sessions/00ff`, { method: "PATCH" })).status).toBe(405);
   });
