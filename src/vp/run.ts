@@ -145,7 +145,10 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
   let ffmpeg: ReturnType<typeof Bun.spawn> | undefined;
   let sessionUrl: string | undefined;
   const cleanup = async (sendDelete: boolean) => {
-    ffmpeg?.kill("SIGKILL");
+    if (ffmpeg) {
+      ffmpeg.kill("SIGKILL");
+      await ffmpeg.exited; // reaped, never orphaned
+    }
     if (sendDelete && sessionUrl) {
       await fetch(sessionUrl, { method: "DELETE", headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3_000) }).catch(() => {});
     }
