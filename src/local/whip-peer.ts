@@ -65,7 +65,13 @@ function nalTypes(payload: Buffer): number[] {
 }
 
 /** Answers a WHIP offer. Throws WhipOfferError when the offer carries nothing IVS accepts. */
-export async function answerWhipOffer(offerSdp: string): Promise<WhipPeer> {
+/**
+ * A client that never completes ICE + DTLS (it vanished after its POST, or no path exists) must not stay a
+ * CONNECTED participant forever: the session ends after this long (browsers give up ICE after about 30 s too).
+ */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
+export async function answerWhipOffer(offerSdp: string, opts: { connectTimeoutMs?: number } = {}): Promise<WhipPeer> {
   if (!/^v=0/m.test(offerSdp) || !/^m=/m.test(offerSdp)) throw new WhipOfferError("the body is not an SDP offer (RFC 8866: v= and m= lines)");
   // IVS takes H.264 only for video (VP8/VP9/AV1 are refused), with Opus audio.
   if (/^m=video/m.test(offerSdp) && !/a=rtpmap:\d+ H264\/90000/i.test(offerSdp)) throw new WhipOfferError("the offer's video has no H.264: IVS stages take H.264 Constrained Baseline");
@@ -107,7 +113,15 @@ export async function answerWhipOffer(offerSdp: string): Promise<WhipPeer> {
       mediaArrived();
     });
   });
+  const connectTimer = setTimeout(() => {
+    if (pc.connectionState !== "connected") {
+      end(`ICE and DTLS did not complete within ${(opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) / 1000} s`);
+      void pc.close().catch(() => {});
+    }
+  }, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  (connectTimer as { unref?: () => void }).unref?.();
   pc.connectionStateChange.subscribe((state) => {
+    if (state === "connected") clearTimeout(connectTimer);
     if (state === "failed") end("ICE or DTLS failed");
     if (state === "closed") end("the client closed the connection");
   });
@@ -115,6 +129,7 @@ export async function answerWhipOffer(offerSdp: string): Promise<WhipPeer> {
     await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
     await pc.setLocalDescription(await pc.createAnswer());
   } catch (e) {
+    clearTimeout(connectTimer);
     await pc.close().catch(() => {});
     throw new WhipOfferError(`the SDP offer cannot be answered: ${(e as Error).message}`);
   }
@@ -129,6 +144,7 @@ export async function answerWhipOffer(offerSdp: string): Promise<WhipPeer> {
     onEnded: (l) => void ended.push(l),
     onMedia: (l) => void media.push(l),
     async close() {
+      clearTimeout(connectTimer);
       if (over && pc.connectionState === "closed") return;
       await sendCloseNotify(pc).catch(() => {});
       over = true;

@@ -207,6 +207,39 @@ describe("vp run's protocol duties", () => {
     }
   }, 30_000);
 
+  test("ICE that never connects (the answer's candidates lead nowhere): exit 5 IceFailed, and the session is deleted", async () => {
+    const t = await token("publish");
+    // A WHIP front that passes the offer on and the answer back, with every candidate's port rewritten to one
+    // nobody listens on: neither side can reach the other (not even through peer-reflexive candidates).
+    const dead = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const deadPort = dead.port;
+    dead.stop(true);
+    let location = "";
+    const front = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        const deaden = (sdp: string) => sdp.replace(/^(a=candidate:\S+ \d+ udp \d+ \S+ )\d+/gim, `$1${deadPort}`).replace(/^(m=\w+ )\d+/gm, `$1${deadPort}`);
+        const res = await fetch(stage.endpoints.whip, { method: req.method, headers: req.headers, body: deaden(await req.text()) });
+        location = new URL(res.headers.get("location")!, stage.endpoints.whip).toString();
+        const answer = deaden(await res.text());
+        return new Response(answer, { status: res.status, headers: { "content-type": "application/sdp", location } });
+      },
+    });
+    try {
+      const vp = startVpRun(t.token, { WHIP_URL: `http://127.0.0.1:${front.port}/` });
+      const { code, stderr } = await vp.exit;
+      expect(code).toBe(5);
+      expect(stderr).toContain("ICE/DTLS did not connect within 10 s");
+      expect(vp.events.map((e) => e.event)).toEqual(["connecting", "error"]);
+      expect(vp.events.at(-1)).toMatchObject({ code: "IceFailed" });
+      // vp run DELETEd the session it could not use: the participant is not left CONNECTED.
+      expect((await participant(t.participantId))?.state).toBe("DISCONNECTED");
+    } finally {
+      front.stop(true);
+    }
+  }, 30_000);
+
   test("the token expiring during the session ends it: exit 5 with the reason", async () => {
     const keyFile = join(dir, "expiry.pem");
     const rot = json(await local.run(["keys", "rotate", "--private-key-file", keyFile, "-o", "json"]));
