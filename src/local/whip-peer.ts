@@ -11,6 +11,8 @@
 // so a static `import "werift"` runs tsyringe first whatever the import order: werift is loaded on first use.
 import "reflect-metadata";
 import type { MediaStreamTrack, RTCPeerConnection, RtpPacket } from "werift";
+import { stageViolation, type IngestViolation, type SeenMedia } from "./rtmp/ingest-rules.ts";
+import { sliceType, spsFrameSize } from "./rtmp/media.ts";
 
 export interface WhipPeerCounts {
   /** Complete video frames (RTP packets with the marker bit: the last packet of an access unit, RFC 6184 5.1). */
@@ -21,6 +23,12 @@ export interface WhipPeerCounts {
   keyframes: number;
   videoCodec?: string;
   audioCodec?: string;
+  /** From the stream's SPS (H.264 §7.3.2.1.1). */
+  width?: number;
+  height?: number;
+  avcProfile?: number;
+  /** A B slice was seen (slice_type 1 or 6). */
+  bFrames: boolean;
 }
 
 export interface WhipPeer {
@@ -30,6 +38,8 @@ export interface WhipPeer {
   onEnded(listener: (reason: string) => void): void;
   /** Called on the first media packet. */
   onMedia(listener: () => void): void;
+  /** Called once when the media breaks a stage rule (the caller records PUBLISH_ERROR and ends the session). */
+  onViolation(listener: (v: IngestViolation) => void): void;
   /** Ends the session the way a server should: a DTLS close_notify alert first, then closing the transport. */
   close(): Promise<void>;
 }
@@ -47,21 +57,37 @@ const H264_CONSTRAINED_BASELINE = (RTCRtpCodecParameters: typeof import("werift"
   });
 const OPUS = (RTCRtpCodecParameters: typeof import("werift").RTCRtpCodecParameters) => new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2 });
 
-/** H.264 NAL unit type of an RTP payload (RFC 6184: single NAL, STAP-A 24, FU-A 28). */
-function nalTypes(payload: Buffer): number[] {
+/**
+ * The H.264 NAL units that start in an RTP payload (RFC 6184 5.6-5.8: a single NAL unit, STAP-A 24, or the
+ * start fragment of an FU-A 28, rebuilt with its NAL header and its first bytes only).
+ */
+function nalUnits(payload: Buffer): Buffer[] {
   if (payload.length < 2) return [];
   const type = payload[0]! & 0x1f;
-  if (type === 28) return (payload[1]! & 0x80) ? [payload[1]! & 0x1f] : []; // FU-A: only the start fragment names its type
+  if (type === 28) {
+    if (!(payload[1]! & 0x80)) return [];
+    return [Buffer.concat([Buffer.from([(payload[0]! & 0xe0) | (payload[1]! & 0x1f)]), payload.subarray(2)])];
+  }
   if (type === 24) {
-    const out: number[] = [];
+    const out: Buffer[] = [];
     for (let i = 1; i + 2 < payload.length; ) {
       const size = payload.readUInt16BE(i);
-      out.push(payload[i + 2]! & 0x1f);
+      out.push(payload.subarray(i + 2, i + 2 + size));
       i += 2 + size;
     }
     return out;
   }
-  return [type];
+  return [payload];
+}
+
+/**
+ * IVS's stage media rules apply to WHIP as to RTMP (real-time user guide, "IVS Stream Ingest", Supported
+ * Media Specifications: H.264 Baseline, B-frames 0, at most 720p; Opus for WHIP): the same verdict as the
+ * RTMPS listener's (src/local/rtmp/ingest-rules.ts), fed from the RTP stream. Bitrate is not checked here.
+ */
+function violation(c: WhipPeerCounts): IngestViolation | undefined {
+  const seen: SeenMedia = { videoCodec: "avc1", avcProfile: c.avcProfile, width: c.width, height: c.height, bFrames: c.bFrames, videoFrames: c.videoFrames };
+  return stageViolation(seen);
 }
 
 /** Answers a WHIP offer. Throws WhipOfferError when the offer carries nothing IVS accepts. */
@@ -83,7 +109,9 @@ export async function answerWhipOffer(offerSdp: string, opts: { connectTimeoutMs
     // does not expect, and the close_notify below never arrives; measured.)
     iceInterfaceAddresses: { udp4: "127.0.0.1" },
   });
-  const counts: WhipPeerCounts = { videoFrames: 0, videoPackets: 0, audioPackets: 0, keyframes: 0 };
+  const counts: WhipPeerCounts = { videoFrames: 0, videoPackets: 0, audioPackets: 0, keyframes: 0, bFrames: false };
+  const violations: ((v: IngestViolation) => void)[] = [];
+  let broken = false;
   const ended: ((reason: string) => void)[] = [];
   const media: (() => void)[] = [];
   let over = false;
@@ -104,10 +132,25 @@ export async function answerWhipOffer(offerSdp: string, opts: { connectTimeoutMs
       if (track.kind === "video") {
         counts.videoPackets++;
         if (rtp.header.marker) counts.videoFrames++;
-        const types = nalTypes(rtp.payload);
+        const units = nalUnits(rtp.payload);
+        const types = units.map((u) => u[0]! & 0x1f);
         if ((types.includes(5) || types.includes(7)) && rtp.header.timestamp !== lastKeyTimestamp) {
           lastKeyTimestamp = rtp.header.timestamp;
           counts.keyframes++;
+        }
+        for (const unit of units) {
+          if ((unit[0]! & 0x1f) === 7) {
+            counts.avcProfile = unit[1];
+            const size = spsFrameSize(unit);
+            if (size) Object.assign(counts, size);
+          }
+          const st = sliceType(unit);
+          if (st !== undefined && st % 5 === 1) counts.bFrames = true;
+        }
+        const v = broken ? undefined : violation(counts);
+        if (v) {
+          broken = true;
+          for (const l of violations) l(v);
         }
       } else counts.audioPackets++;
       mediaArrived();
@@ -143,6 +186,7 @@ export async function answerWhipOffer(offerSdp: string, opts: { connectTimeoutMs
     counts,
     onEnded: (l) => void ended.push(l),
     onMedia: (l) => void media.push(l),
+    onViolation: (l) => void violations.push(l),
     async close() {
       clearTimeout(connectTimer);
       if (over && pc.connectionState === "closed") return;
@@ -164,6 +208,9 @@ async function sendCloseNotify(pc: RTCPeerConnection): Promise<void> {
   for (const transport of pc.dtlsTransports) {
     const socket = (transport as any).dtls;
     const cipher = socket?.cipher;
+    // The server's DTLS (the client role) finishes a moment after the publisher's: a close right after the
+    // publisher connected finds it "connecting", without keys yet. Wait for it, briefly (measured: flaky without).
+    for (let i = 0; i < 100 && transport.state === "connecting"; i++) await new Promise((r) => setTimeout(r, 10));
     if (!socket || !cipher || transport.state !== "connected") continue;
     const encrypt = cipher.encryptPacket;
     cipher.encryptPacket = (pkt: any) => {

@@ -12,12 +12,13 @@
  * - `PATCH <Location>` (trickle ICE, ICE restart): 405, which RFC 9725 4.3.1 allows a server that does not support them.
  * - `GET /_ivsctl/whip/<participantId>`: what the emulator received (frames, packets, keyframes), for tests.
  *
- * The participant is CONNECTED from the POST, `published` from the first media packet. When the
+ * The participant is CONNECTED from the POST, `published` from the first media packet. Media that breaks
+ * a stage rule (src/local/whip-peer.ts) is a PUBLISH_ERROR and a disconnect. When the
  * participant stops being CONNECTED for any other reason (DisconnectParticipant, DeleteStage), the
  * peer connection is closed with a DTLS close_notify so the client learns it at once.
  */
 import { randomBytes } from "node:crypto";
-import { JoinError, joinStage, leaveStage, participantConnected, participantPublished, RT_KIND, type StageDoc } from "./ivs-realtime.ts";
+import { JoinError, joinStage, leaveStage, participantConnected, participantPublished, recordParticipantEvent, RT_KIND, type StageDoc } from "./ivs-realtime.ts";
 import type { Store } from "./store.ts";
 import { answerWhipOffer, WhipOfferError, type WhipPeer, type WhipPeerCounts } from "./whip-peer.ts";
 
@@ -111,6 +112,13 @@ export function createWhipRuntime(o: { store: Store; now: () => Date }): WhipRun
       participantPublished(o.store, session.stageArn, session.stageSessionId, session.participantId, o.now());
     });
     peer.onEnded((reason) => void end(session, reason, true));
+    // Media that breaks a stage rule: a PUBLISH_ERROR participant event with the rule's code, and the
+    // publisher is disconnected, as for RTMP ("the stream will be disconnected", "IVS Stream Ingest").
+    peer.onViolation((v) => {
+      recordParticipantEvent(o.store, session.stageArn, session.stageSessionId, session.participantId, "PUBLISH_ERROR", o.now(), v.code);
+      recordParticipantEvent(o.store, session.stageArn, session.stageSessionId, session.participantId, "PUBLISH_STOPPED", o.now());
+      void end(session, `${v.code}: ${v.message}`, true);
+    });
     const location = `${url.pathname}/sessions/${session.id}`;
     return sdp(peer.answerSdp, 201, { location, etag: `"${session.id}"` });
   }
