@@ -188,7 +188,8 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
         connected = true;
         resolve();
       }
-      if (s === "closed" || s === "failed" || s === "disconnected") {
+      // "disconnected" can be transient (ICE may recover); "failed" (consent lost) and "closed" are final.
+      if (s === "closed" || s === "failed") {
         settle(connected ? { kind: "server", reason: s === "closed" ? "the server closed the session (DTLS close_notify)" : `the connection ${s}` } : { kind: "ice" });
       }
     });
