@@ -352,6 +352,12 @@ describe("an independent WebRTC peer (Python aiortc)", () => {
   }, 30_000);
 });
 
+test("IVSCTL_LOCAL_VP other than process or simulated: the emulator does not start (exit 3, says which values)", async () => {
+  const r = Bun.spawnSync([BIN, "local", "start", "--port", "0", "--state", ":memory:"], { env: baseEnv({ IVSCTL_LOCAL_VP: "bogus" }), stdout: "pipe", stderr: "pipe", timeout: 15_000 });
+  expect(r.exitCode).toBe(3);
+  expect(r.stderr.toString()).toContain('IVSCTL_LOCAL_VP must be "process" (run `ivsctl vp run` per VP task, the default) or "simulated" (in-process join, no media), not "bogus"');
+});
+
 describe("the emulator's ECS runs `ivsctl vp run` per VP task (IVSCTL_LOCAL_VP=process, the default)", () => {
   let ecsLocal: LocalEmulator;
   beforeAll(async () => {
