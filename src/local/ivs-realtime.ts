@@ -349,8 +349,6 @@ export interface JoinInput {
   attributes?: Record<string, string>;
   /** The participant joins to publish (WHIP): the token must carry capabilities.allow_publish. */
   publish?: boolean;
-  /** How it joins: WHIP (the default) or RTMPS. */
-  protocol?: string;
 }
 
 export interface JoinResult {
@@ -412,7 +410,7 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
     firstJoinTime: existing?.firstJoinTime ?? now.toISOString(),
     attributes: input.attributes ?? v.attributes,
     published: false,
-    protocol: input.protocol ?? "WHIP",
+    protocol: "WHIP",
     recordingState: "DISABLED",
     tokenKind: v.tokenKind,
     kid: v.kid,
