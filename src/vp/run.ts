@@ -35,11 +35,6 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** WHIP redirects followed by hand (real IVS answers the first POST with 307). */
 const MAX_REDIRECTS = 3;
 
-export interface VpRunDeps {
-  /** Resolves when the process should leave (SIGTERM/SIGINT by default). */
-  stopSignal?: () => Promise<string>;
-}
-
 function readToken(ctx: Context, o: VpRunOptions): string {
   if (o.tokenFile) {
     try {
@@ -118,7 +113,7 @@ async function reasonOf(res: Response): Promise<string> {
   return text.split("\n")[0]!.slice(0, 300) || res.statusText;
 }
 
-export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {}): Promise<void> {
+export async function runVp(ctx: Context, o: VpRunOptions): Promise<void> {
   const started = performance.now();
   const elapsedMs = () => Math.round(performance.now() - started);
   const emit = (event: string, fields: Record<string, unknown> = {}) => {
@@ -155,9 +150,24 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
     await publisher.close();
   };
   const fail = async (err: CliError, sendDelete: boolean): Promise<never> => {
+    unhook();
     emit("error", { code: err.code, reason: err.message });
     await cleanup(sendDelete);
     throw err;
+  };
+
+  // Every way the session can end, first one wins.
+  type Ending = { kind: "signal"; signal: string } | { kind: "server"; reason: string } | { kind: "ffmpeg"; reason: string } | { kind: "expired" } | { kind: "ice" };
+  let settle!: (e: Ending) => void;
+  const ending = new Promise<Ending>((r) => (settle = r));
+  // Installed before the POST: a SIGTERM while the offer is in flight still ends in a DELETE and exit 0.
+  const onSigterm = () => settle({ kind: "signal", signal: "SIGTERM" });
+  const onSigint = () => settle({ kind: "signal", signal: "SIGINT" });
+  process.on("SIGTERM", onSigterm);
+  process.on("SIGINT", onSigint);
+  const unhook = () => {
+    process.off("SIGTERM", onSigterm);
+    process.off("SIGINT", onSigint);
   };
 
   let posted;
@@ -177,10 +187,6 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
   sessionUrl = new URL(location, posted.url).toString();
   await publisher.answer(await res.text());
 
-  // Every way the session can end, first one wins.
-  type Ending = { kind: "signal"; signal: string } | { kind: "server"; reason: string } | { kind: "ffmpeg"; reason: string } | { kind: "expired" } | { kind: "ice" };
-  let settle!: (e: Ending) => void;
-  const ending = new Promise<Ending>((r) => (settle = r));
   let connected = false;
   const connectedOnce = new Promise<void>((resolve) => {
     publisher.onState((s) => {
@@ -194,18 +200,14 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
       }
     });
   });
-  const onSigterm = () => settle({ kind: "signal", signal: "SIGTERM" });
-  const onSigint = () => settle({ kind: "signal", signal: "SIGINT" });
-  process.on("SIGTERM", onSigterm);
-  process.on("SIGINT", onSigint);
-  const stop = deps.stopSignal?.();
-  stop?.then((signal) => settle({ kind: "signal", signal }));
   const connectTimer = setTimeout(() => !connected && settle({ kind: "ice" }), CONNECT_TIMEOUT_MS);
   const exp = typeof claims.exp === "number" ? claims.exp * 1000 - ctx.now() : undefined;
   const expiryTimer = exp !== undefined && exp < 2 ** 31 - 1 ? setTimeout(() => settle({ kind: "expired" }), Math.max(0, exp)) : undefined;
 
   let publishedTimer: ReturnType<typeof setInterval> | undefined;
+  let finished = false; // after the end, a late "connected" must not start ffmpeg
   void connectedOnce.then(() => {
+    if (finished) return;
     emit("connected", { sessionUrl: new URL(sessionUrl!).pathname });
     const stderr: string[] = [];
     ffmpeg = Bun.spawn([ffmpegPath, ...vpFfmpegArgs(asset, publisher.videoPort, publisher.audioPort)], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
@@ -227,8 +229,8 @@ export async function runVp(ctx: Context, o: VpRunOptions, deps: VpRunDeps = {})
   clearTimeout(connectTimer);
   if (expiryTimer) clearTimeout(expiryTimer);
   if (publishedTimer) clearInterval(publishedTimer);
-  process.off("SIGTERM", onSigterm);
-  process.off("SIGINT", onSigint);
+  finished = true;
+  unhook();
   const sent = { ...publisher.sent };
   if (end.kind === "signal") {
     await cleanup(true);

@@ -240,6 +240,33 @@ describe("vp run's protocol duties", () => {
     }
   }, 30_000);
 
+  test("SIGTERM while the offer is in flight: the session is still DELETEd, exit 0", async () => {
+    const t = await token("publish");
+    let arrived!: () => void;
+    const posted = new Promise<void>((r) => (arrived = r));
+    // A WHIP front that answers one second late.
+    const front = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      async fetch(req) {
+        arrived();
+        await Bun.sleep(1_000);
+        const res = await fetch(stage.endpoints.whip, { method: "POST", headers: req.headers, body: await req.text() });
+        return new Response(await res.text(), { status: res.status, headers: { "content-type": "application/sdp", location: new URL(res.headers.get("location")!, stage.endpoints.whip).toString() } });
+      },
+    });
+    try {
+      const vp = startVpRun(t.token, { WHIP_URL: `http://127.0.0.1:${front.port}/` });
+      await posted;
+      vp.proc.kill("SIGTERM");
+      expect((await vp.exit).code).toBe(0);
+      expect(vp.events.at(-1)).toMatchObject({ event: "left", reason: "SIGTERM" });
+      expect((await participant(t.participantId))?.state).toBe("DISCONNECTED");
+    } finally {
+      front.stop(true);
+    }
+  }, 30_000);
+
   test("the token expiring during the session ends it: exit 5 with the reason", async () => {
     const keyFile = join(dir, "expiry.pem");
     const rot = json(await local.run(["keys", "rotate", "--private-key-file", keyFile, "-o", "json"]));
