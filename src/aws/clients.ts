@@ -4,6 +4,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { checkRegionEnv } from "./region.ts";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
@@ -19,6 +20,8 @@ export interface AwsSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts: number;
   requestTimeoutMs: number;
+  /** S3 behind an endpoint override (an emulator, moto): bucket in the path, not in the host name. */
+  s3PathStyle?: boolean;
 }
 
 export const LOCAL_DEFAULT_ENDPOINT = "http://127.0.0.1:4599";
@@ -41,7 +44,8 @@ export function resolveAwsSettings(
       requestTimeoutMs,
     };
   }
-  return { region, profile: flags.profile || undefined, endpoint: flags.endpointUrl || undefined, maxAttempts, requestTimeoutMs };
+  const s3PathStyle = Boolean(flags.endpointUrl || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+  return { region, profile: flags.profile || undefined, endpoint: flags.endpointUrl || undefined, maxAttempts, requestTimeoutMs, s3PathStyle };
 }
 
 /** The environment's region, checked: a malformed one is exit 3 before any AWS call. */
@@ -90,6 +94,10 @@ export class AwsClients {
 
   ssm(): Promise<SSMClient> {
     return this.make("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(this.config()));
+  }
+  /** VP assets (`vp run`'s `s3://` ASSET_NAME). */
+  s3(): Promise<S3Client> {
+    return this.make("s3", async () => new (await import("@aws-sdk/client-s3")).S3Client({ ...this.config(), forcePathStyle: this.settings.s3PathStyle || Boolean(this.settings.endpoint) }));
   }
 
   private async make<T>(service: string, create: () => Promise<T>): Promise<T> {

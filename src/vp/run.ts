@@ -6,9 +6,11 @@
  *
  * stdout: one JSON line per state change: connecting, connected, published, left, error.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import type { Context } from "../cli/context.ts";
-import { CliError, configError, stateError, usageError } from "../cli/errors.ts";
+import { CliError, configError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { ExitCode } from "../cli/exit-codes.ts";
 import { VP_ENV } from "../contract/vp-env.ts";
 import { findFfmpeg } from "../ingest/ffmpeg.ts";
@@ -20,7 +22,7 @@ export interface VpRunOptions {
   stageArn?: string;
   /** A file holding the participant token; otherwise PARTICIPANT_TOKEN. */
   tokenFile?: string;
-  /** ASSET_NAME: a file path (`/…`, `./…`); empty: the test pattern with a 1 kHz tone. */
+  /** ASSET_NAME: a file path (`/…`, `./…`), an `s3://bucket/key` URL, or a name under ASSET_BASE; empty: the test pattern with a 1 kHz tone. */
   asset?: string;
   /** WHIP_URL; otherwise the token's whip_url claim. */
   whipUrl?: string;
@@ -48,16 +50,63 @@ function readToken(ctx: Context, o: VpRunOptions): string {
   return t;
 }
 
-/** ffmpeg inputs for the asset: a file (looped) or the test pattern with a tone. */
-export function assetInputs(asset: string): string[] {
-  if (!asset) {
+/**
+ * Where a bare ASSET_NAME lives: `s3://bucket/prefix/` (the stack's asset bucket, as the VP sample's
+ * VideoAssetsBucketName). `vp invite` does not write it yet: pass it with `vp invite --env ASSET_BASE=…`.
+ */
+export const ASSET_BASE_ENV = "ASSET_BASE";
+
+export type AssetSource = { kind: "pattern" } | { kind: "file"; path: string } | { kind: "s3"; bucket: string; key: string };
+
+function parseS3(url: string, what: string): { bucket: string; key: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(url);
+  if (!m) throw configError(`${what} ${JSON.stringify(url)} is not an s3://bucket/key URL`);
+  return { bucket: m[1]!, key: m[2]! };
+}
+
+/** What ASSET_NAME names (pure): the test pattern (empty), a file path, an S3 object, or a name under ASSET_BASE. */
+export function assetSource(asset: string, assetBase: string | undefined): AssetSource {
+  if (!asset) return { kind: "pattern" };
+  if (/^(\/|\.\.?\/)/.test(asset)) return { kind: "file", path: asset };
+  if (asset.startsWith("s3://")) {
+    const o = parseS3(asset, "asset");
+    if (!o.key || o.key.endsWith("/")) throw configError(`asset ${asset} names no object`);
+    return { kind: "s3", ...o };
+  }
+  if (!assetBase) throw configError(`asset ${JSON.stringify(asset)} is a name: set ${ASSET_BASE_ENV}=s3://bucket/prefix/ to say where it lives, or give a path (./…) or an s3:// URL`);
+  const base = parseS3(assetBase, ASSET_BASE_ENV);
+  const prefix = base.key === "" || base.key.endsWith("/") ? base.key : `${base.key}/`;
+  return { kind: "s3", bucket: base.bucket, key: `${prefix}${asset}` };
+}
+
+/** The asset as a local file ("" for the test pattern): S3 objects are downloaded first (then `cleanup` removes them). */
+async function localAsset(ctx: Context, src: AssetSource): Promise<{ file: string; cleanup: () => void }> {
+  if (src.kind === "pattern") return { file: "", cleanup: () => {} };
+  if (src.kind === "file") {
+    if (!existsSync(src.path)) throw configError(`asset ${src.path} does not exist`);
+    return { file: src.path, cleanup: () => {} };
+  }
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const s3 = await ctx.aws.s3();
+  let bytes: Uint8Array;
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: src.bucket, Key: src.key }));
+    bytes = await out.Body!.transformToByteArray();
+  } catch (e) {
+    throw toCliError(e, `downloading the asset s3://${src.bucket}/${src.key}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "ivsctl-vp-asset-"));
+  const file = join(dir, basename(src.key) || "asset");
+  writeFileSync(file, bytes);
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** ffmpeg inputs for the asset: a local file (looped) or, for "", the test pattern with a tone. */
+export function assetInputs(file: string): string[] {
+  if (!file) {
     return ["-re", "-f", "lavfi", "-i", `testsrc2=size=640x360:rate=${FPS}`, "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"];
   }
-  if (/^(\/|\.\.?\/)/.test(asset)) {
-    if (!existsSync(asset)) throw configError(`asset ${asset} does not exist`);
-    return ["-re", "-stream_loop", "-1", "-i", asset];
-  }
-  throw configError(`asset ${JSON.stringify(asset)}: only file paths (/… or ./…) and the empty test pattern are supported by this build; s3:// and names under ASSET_BASE are not yet`);
+  return ["-re", "-stream_loop", "-1", "-i", file];
 }
 
 /**
@@ -129,13 +178,14 @@ export async function runVp(ctx: Context, o: VpRunOptions): Promise<void> {
   }
   const whipUrl = o.whipUrl || (typeof claims.whip_url === "string" ? claims.whip_url : undefined);
   if (!whipUrl) throw configError(`no WHIP endpoint: set ${VP_ENV.whipUrl} (the stage's endpoints.whip); the token has no whip_url claim`);
-  const asset = o.asset ?? "";
-  assetInputs(asset); // checks the asset before anything connects
+  const assetName = o.asset ?? "";
+  const source = assetSource(assetName, ctx.env[ASSET_BASE_ENV] || undefined); // checked before anything connects
   const ffmpegPath = findFfmpeg(ctx.env);
   if (!ffmpegPath) throw new CliError("ffmpeg is not installed (or not on PATH)", { exitCode: ExitCode.ExternalTool, code: "FfmpegMissing" });
+  const { file: asset, cleanup: removeAsset } = await localAsset(ctx, source);
   const participantId = typeof claims.jti === "string" ? claims.jti : undefined;
 
-  emit("connecting", { whipUrl, stageArn: stageArn ?? claims.resource, participantId, asset: asset || "test-pattern" });
+  emit("connecting", { whipUrl, stageArn: stageArn ?? claims.resource, participantId, asset: assetName || "test-pattern" });
   const publisher: Publisher = await createPublisher();
   let ffmpeg: ReturnType<typeof Bun.spawn> | undefined;
   let sessionUrl: string | undefined;
@@ -148,6 +198,7 @@ export async function runVp(ctx: Context, o: VpRunOptions): Promise<void> {
       await fetch(sessionUrl, { method: "DELETE", headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3_000) }).catch(() => {});
     }
     await publisher.close();
+    removeAsset();
   };
   const fail = async (err: CliError, sendDelete: boolean): Promise<never> => {
     unhook();

@@ -11,10 +11,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Subprocess } from "bun";
 import { baseEnv, BIN, ensureBinary, json } from "../helpers/cli.ts";
 import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
-import { exec, skipNote, which } from "../helpers/tools.ts";
+import { exec, HAS_MOTO, skipNote, skipReason, startMoto, which } from "../helpers/tools.ts";
 
 let local: LocalEmulator;
 let stage: { arn: string; endpoints: { whip: string; events: string } };
@@ -45,9 +46,9 @@ interface VpProcess {
 }
 
 /** `ivsctl vp run` with the container environment `vp invite` writes (src/contract/vp-env.ts). */
-function startVpRun(participantToken: string, extra: Record<string, string> = {}): VpProcess {
-  const proc = Bun.spawn([BIN, "vp", "run", "--local"], {
-    env: baseEnv({ ...local.env, STAGE_ARN: stage.arn, PARTICIPANT_TOKEN: participantToken, WHIP_URL: stage.endpoints.whip, ASSET_NAME: "", ...extra }),
+function startVpRun(participantToken: string, extra: Record<string, string> = {}, localMode = true): VpProcess {
+  const proc = Bun.spawn([BIN, "vp", "run", ...(localMode ? ["--local"] : [])], {
+    env: baseEnv({ ...(localMode ? local.env : {}), STAGE_ARN: stage.arn, PARTICIPANT_TOKEN: participantToken, WHIP_URL: stage.endpoints.whip, ASSET_NAME: "", ...extra }),
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
@@ -279,6 +280,43 @@ describe("vp run's protocol duties", () => {
     expect(vp.events.at(-1)).toMatchObject({ event: "error", code: "TokenExpired" });
     expect((await whipCounts("expiring-1")).endReason).toBe("the client ended the session (DELETE)");
   }, 30_000);
+});
+
+describe("S3 assets (moto as S3)", () => {
+  if (!HAS_MOTO) skipReason("vp run with s3:// assets", "moto_server");
+  test.skipIf(!HAS_MOTO)("s3://bucket/key and a bare name under ASSET_BASE are downloaded and published; a missing object is exit 4", async () => {
+    const moto = await startMoto();
+    try {
+      const s3 = new S3Client({ region: "us-east-1", endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+      await s3.send(new CreateBucketCommand({ Bucket: "vp-assets" }));
+      const clip = join(dir, "s3-clip.mp4");
+      const made = await exec(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2", "-c:v", "libx264", "-c:a", "aac", "-y", clip]);
+      expect(made.code).toBe(0);
+      await s3.send(new PutObjectCommand({ Bucket: "vp-assets", Key: "clips/talk.mp4", Body: readFileSync(clip) }));
+      // vp run in a container talks to real AWS (no --local): here S3 is moto, through the SDK's own AWS_ENDPOINT_URL_S3.
+      const awsEnv = { AWS_ENDPOINT_URL_S3: moto.endpoint, AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b", AWS_REGION: "us-east-1" };
+      const cases: Record<string, string>[] = [{ ASSET_NAME: "s3://vp-assets/clips/talk.mp4" }, { ASSET_NAME: "talk.mp4", ASSET_BASE: "s3://vp-assets/clips/" }];
+      for (const extra of cases) {
+        const t = await token("publish");
+        const vp = startVpRun(t.token, { ...awsEnv, ...extra }, false);
+        expect((await vp.until("connecting")).asset).toBe(extra.ASSET_NAME);
+        await vp.until("published");
+        await Bun.sleep(500);
+        vp.proc.kill("SIGTERM");
+        expect((await vp.exit).code).toBe(0);
+        const c = await whipCounts(t.participantId);
+        expect(c).toMatchObject({ width: 320, height: 240 });
+        expect(c.audioPackets).toBeGreaterThan(0);
+      }
+      const missing = startVpRun((await token("publish")).token, { ...awsEnv, ASSET_NAME: "s3://vp-assets/clips/nope.mp4" }, false);
+      const m = await missing.exit;
+      expect(m.code).toBe(4);
+      expect(m.stderr).toContain("downloading the asset s3://vp-assets/clips/nope.mp4");
+      expect(missing.events).toEqual([]); // refused before connecting
+    } finally {
+      moto.stop();
+    }
+  }, 60_000);
 });
 
 describe("refusals: exit 3 with the reason, before any media", () => {

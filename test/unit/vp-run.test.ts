@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { vpModeOf } from "../../src/local/vp-process.ts";
-import { assetInputs, vpFfmpegArgs } from "../../src/vp/run.ts";
+import { assetInputs, assetSource, vpFfmpegArgs } from "../../src/vp/run.ts";
 import { CliError } from "../../src/cli/errors.ts";
 
 /** The value after a flag, for the output it belongs to (the first occurrence after `from`). */
@@ -53,19 +53,27 @@ describe("vpFfmpegArgs", () => {
   });
 });
 
-describe("assetInputs: checked before anything connects", () => {
-  test("empty: the 360p test pattern with a tone", () => {
+describe("assetSource: what ASSET_NAME names, checked before anything connects", () => {
+  test("empty: the test pattern; paths: files; s3:// URLs; bare names under ASSET_BASE", () => {
+    expect(assetSource("", undefined)).toEqual({ kind: "pattern" });
     expect(assetInputs("").join(" ")).toContain("testsrc2=size=640x360:rate=30");
+    expect(assetSource("./talk.mp4", undefined)).toEqual({ kind: "file", path: "./talk.mp4" });
+    expect(assetSource("/media/talk.mp4", undefined)).toEqual({ kind: "file", path: "/media/talk.mp4" });
+    expect(assetSource("s3://my-assets/clips/talk.mp4", undefined)).toEqual({ kind: "s3", bucket: "my-assets", key: "clips/talk.mp4" });
+    expect(assetSource("talk.mp4", "s3://my-assets/vp/")).toEqual({ kind: "s3", bucket: "my-assets", key: "vp/talk.mp4" });
+    expect(assetSource("talk.mp4", "s3://my-assets/vp")).toEqual({ kind: "s3", bucket: "my-assets", key: "vp/talk.mp4" });
+    expect(assetSource("talk.mp4", "s3://my-assets/")).toEqual({ kind: "s3", bucket: "my-assets", key: "talk.mp4" });
   });
-  test("a missing file is exit 3; s3:// and bare names are not supported yet (exit 3, said so)", () => {
-    for (const [asset, message] of [
-      ["./nope.mp4", "asset ./nope.mp4 does not exist"],
-      ["s3://bucket/talk.mp4", "s3:// and names under ASSET_BASE are not yet"],
-      ["talk.mp4", "s3:// and names under ASSET_BASE are not yet"],
+  test("a bare name without ASSET_BASE, a bad ASSET_BASE, an s3:// URL without an object: exit 3 with the reason", () => {
+    for (const [asset, base, message] of [
+      ["talk.mp4", undefined, "set ASSET_BASE=s3://bucket/prefix/"],
+      ["talk.mp4", "https://my-assets/", "ASSET_BASE \"https://my-assets/\" is not an s3://bucket/key URL"],
+      ["s3://my-assets/clips/", undefined, "asset s3://my-assets/clips/ names no object"],
+      ["s3://Bad_Bucket/x.mp4", undefined, "is not an s3://bucket/key URL"],
     ] as const) {
       let err: unknown;
       try {
-        assetInputs(asset);
+        assetSource(asset, base);
       } catch (e) {
         err = e;
       }
