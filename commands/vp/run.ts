@@ -10,7 +10,7 @@ export default defineLeaf({
   args: {
     stage: { type: "string", description: "Stage ARN the token must be for (default: $STAGE_ARN)", valueHint: "arn" },
     "token-file": { type: "string", description: "File holding the participant token (default: $PARTICIPANT_TOKEN)", valueHint: "path" },
-    asset: { type: "string", description: "Video file to publish, looped (default: $ASSET_NAME; empty: test pattern with a tone)", valueHint: "./talk.mp4" },
+    asset: { type: "string", description: "What to publish, looped: a file, an s3://bucket/key URL, or a name under $ASSET_BASE (default: $ASSET_NAME; empty: test pattern with a tone)", valueHint: "./talk.mp4" },
     ...globalArgs,
   },
   examples: ["ivsctl vp run --token-file token.jwt", "ivsctl vp run --stage arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345 --token-file token.jwt --asset ./talk.mp4"],
