@@ -34,7 +34,7 @@ if (Bun.which("aws")) {
 await emulator.stop();
 
 // Benchmarks contributed by each capability, when present.
-for (const [file, fn] of [["tokens.ts", "benchTokens"], ["stage.ts", "benchStage"], ["vp.ts", "benchVp"], ["ingest.ts", "benchIngest"]] as const) {
+for (const [file, fn] of [["tokens.ts", "benchTokens"], ["stage.ts", "benchStage"], ["vp.ts", "benchVp"], ["vp-run.ts", "benchVpRun"], ["ingest.ts", "benchIngest"]] as const) {
   if (!existsSync(join(import.meta.dir, file))) continue;
   const mod = (await import(`./${file}`)) as Record<string, () => Promise<BenchRow[]>>;
   if (typeof mod[fn] === "function") rows.push(...(await mod[fn]()));

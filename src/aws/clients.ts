@@ -4,6 +4,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { checkRegionEnv } from "./region.ts";
 import type { Env } from "../cli/io.ts";
 import type { Logger } from "../cli/log.ts";
@@ -25,6 +26,8 @@ export interface AwsSettings {
   endpointSource?: string;
   /** Local mode with no endpoint known: the error every client creation raises (never a guessed port). */
   endpointMissing?: CliError;
+  /** S3 behind an endpoint override (an emulator, moto): bucket in the path, not in the host name. */
+  s3PathStyle?: boolean;
 }
 
 export const LOCAL_DEFAULT_REGION = "us-east-1";
@@ -57,6 +60,7 @@ export function resolveAwsSettings(
     };
   }
   const envEndpoint = ["AWS_ENDPOINT_URL_IVS", "AWS_ENDPOINT_URL"].find((n) => env[n]);
+  const s3PathStyle = Boolean(flagEndpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
   return {
     region,
     profile: flags.profile || undefined,
@@ -64,6 +68,7 @@ export function resolveAwsSettings(
     endpointSource: flagEndpoint ? "--endpoint-url" : envEndpoint ? `${envEndpoint} (through the SDK)` : `AWS (the SDK's default for region ${region ?? "?"})`,
     maxAttempts,
     requestTimeoutMs,
+    s3PathStyle,
   };
 }
 
@@ -154,6 +159,10 @@ export class AwsClients {
 
   ssm(): Promise<SSMClient> {
     return this.make("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(this.config()));
+  }
+  /** VP assets (`vp run`'s `s3://` ASSET_NAME). */
+  s3(): Promise<S3Client> {
+    return this.make("s3", async () => new (await import("@aws-sdk/client-s3")).S3Client({ ...this.config(), forcePathStyle: this.settings.s3PathStyle || Boolean(this.settings.endpoint) }));
   }
 
   private async make<T>(service: string, create: () => Promise<T>): Promise<T> {

@@ -25,7 +25,9 @@ export async function runDemoCommand(ctx: Context): Promise<void> {
 
 export async function runDemo(io: IO, env: Record<string, string | undefined>, base: GlobalOptions, opts: DemoOptions): Promise<void> {
   const { startLocalServer } = await import("../local/server.ts");
-  const server = await startLocalServer({ port: 0, statePath: ":memory:", env });
+  // The demo's VP publishes a placeholder asset name (no media file): its emulated ECS joins in-process
+  // unless IVSCTL_LOCAL_VP says otherwise.
+  const server = await startLocalServer({ port: 0, statePath: ":memory:", env: { ...env, IVSCTL_LOCAL_VP: env.IVSCTL_LOCAL_VP ?? "simulated" } });
   // With -o json, stdout carries only the summary document; the narrated run goes to stderr.
   const stepIO: IO = base.output === "json" ? { ...io, stdout: io.stderr, stdoutIsTTY: io.stderrIsTTY } : io;
   const say = (s: string) => stepIO.stdout.write(`${s}\n`);

@@ -34,6 +34,10 @@ export interface VpLink {
   /** Why the stage refused the token; the container then exits 1. */
   rejected?: string;
   left?: boolean;
+  /** The essential containers' environment (what the container process gets). */
+  env?: Record<string, string>;
+  /** The container runs as a host process (`ivsctl vp run`), which joins and leaves by itself over WHIP. */
+  process?: boolean;
 }
 
 /** The stored task: the API's Task fields, plus our own (underscore) bookkeeping, never returned. */

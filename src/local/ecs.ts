@@ -9,8 +9,11 @@
  * so a task's side effects happen even when nobody asks.
  *
  * Virtual participants: a task whose container environment holds STAGE_ARN and PARTICIPANT_TOKEN
- * joins that stage when it reaches RUNNING (through the stage link, see `StageLink`), and leaves
- * when its container stops. A token the stage rejects makes the container exit (1).
+ * runs `ivsctl vp run` as a host process when it reaches RUNNING (src/local/vp-process.ts): it
+ * publishes over WHIP, gets SIGTERM when the task stops, and its exit stops the task with its exit
+ * code. With IVSCTL_LOCAL_VP=simulated (no runner), it joins in-process instead (through the stage
+ * link, see `StageLink`) and leaves when its container stops; a token the stage rejects makes the
+ * container exit (1).
  *
  * Failure switches (POST /_ivsctl/faults, service "ecs", operation "RunTask"):
  * - `{code, status}`: the call fails with that error (any operation), as for every service.
@@ -32,6 +35,7 @@ import { paginate } from "./ids.ts";
 import { SEED_KIND } from "./kinds.ts";
 import type { EmulatedService, RequestContext } from "./service.ts";
 import type { Store } from "./store.ts";
+import type { VpExit, VpProcessRunner } from "./vp-process.ts";
 
 export type { TaskDefinitionDoc } from "./ecs-runtask.ts";
 
@@ -92,6 +96,8 @@ export interface EcsOptions {
   /** Milliseconds per lifecycle step (default IVSCTL_LOCAL_ECS_STEP_MS, else 300). */
   stepMs?: number;
   stage?: StageLink;
+  /** Run each VP task's container as an `ivsctl vp run` host process (else the in-process join). */
+  vpProcess?: VpProcessRunner;
 }
 
 /** What a fault that does not throw may carry into RunTask (see server.ts `Fault`). */
@@ -111,7 +117,12 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
     let next = refresh(stored, now);
     if (next.join) {
       const vp = next.task._vp!;
-      if (!opts.stage) vp.joined = false;
+      if (opts.vpProcess) {
+        const taskArn = next.task.taskArn;
+        opts.vpProcess.start(taskArn, vp.env ?? {}, (exit) => containerExited(store, taskArn, exit));
+        vp.joined = true;
+        vp.process = true;
+      } else if (!opts.stage) vp.joined = false;
       else {
         try {
           opts.stage.join(store, vp.stageArn, { participantId: vp.participantId, userId: vp.userId, attributes: vp.attributes, token: vp.token }, new Date(next.join.at));
@@ -122,7 +133,9 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
       }
       next = refresh(next.task, now);
     }
-    if (next.leave && opts.stage) {
+    // A container process leaves the stage itself (WHIP DELETE on SIGTERM).
+    if (next.task._vp?.process && next.task._stop && now >= next.task._stop.at) opts.vpProcess?.stop(next.task.taskArn);
+    if (next.leave && opts.stage && !next.task._vp?.process) {
       try {
         opts.stage.leave(store, next.leave.stageArn, next.leave.participantId, new Date(next.leave.at));
       } catch {
@@ -135,6 +148,28 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
       store.put(ECS_KIND.task, task.taskArn, task);
     }
     return task;
+  }
+
+  /**
+   * The container process ended: a task that was not being stopped stops now (EssentialContainerExited);
+   * either way its containers report the process's real exit code (vp run exits 0 after a SIGTERM).
+   */
+  function containerExited(store: Store, taskArn: string, exit: VpExit): void {
+    try {
+      const task = store.get<TaskDoc>(ECS_KIND.task, taskArn);
+      if (!task) return;
+      if (!task._stop) {
+        task._stop = { at: Date.now(), stopCode: "EssentialContainerExited", reason: "Essential container in task exited", exitCode: exit.code, containerReason: exit.reason.slice(0, 255) || undefined };
+      } else {
+        task._stop.exitCode = exit.code;
+        for (const c of task.containers) if (c.exitCode !== undefined) c.exitCode = exit.code;
+      }
+      task.version += 1;
+      store.put(ECS_KIND.task, taskArn, task);
+      schedule(store, taskArn, 0);
+    } catch {
+      // the store was closed (emulator stopped)
+    }
   }
 
   /** Apply the next status change in the background too, so VPs join without being described. */
@@ -254,7 +289,7 @@ export function createEcsService(opts: EcsOptions = {}): EmulatedService {
         _plan: { stepMs: stepMs(), holdAt: injected?.holdAt as Status | undefined, stopAt: injected?.stopAt as Status | undefined, stopCode: injected?.stopCode, stoppedReason: injected?.stoppedReason, exitCode, exitAfterMs },
         _vp:
           env.get(VP_ENV.stageArn) && env.get(VP_ENV.token)
-            ? { stageArn: env.get(VP_ENV.stageArn)!, token: env.get(VP_ENV.token)!, participantId: env.get(VP_ENV.participantId) || undefined, userId: env.get(VP_ENV.userId) || undefined, attributes }
+            ? { stageArn: env.get(VP_ENV.stageArn)!, token: env.get(VP_ENV.token)!, participantId: env.get(VP_ENV.participantId) || undefined, userId: env.get(VP_ENV.userId) || undefined, attributes, env: Object.fromEntries(env) }
             : undefined,
       };
       ctx.store.put(ECS_KIND.task, taskArn, task);

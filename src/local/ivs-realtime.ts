@@ -333,7 +333,7 @@ function taggable(ctx: RequestContext, arn: string) {
 /** Why a join was refused; `reason` is stable for tests and the demo. */
 export class JoinError extends Error {
   constructor(
-    readonly reason: TokenProblem | "STAGE_MISMATCH" | "STAGE_NOT_FOUND" | "PARTICIPANT_REVOKED" | "PARTICIPANT_MISMATCH",
+    readonly reason: TokenProblem | "STAGE_MISMATCH" | "STAGE_NOT_FOUND" | "PARTICIPANT_REVOKED" | "PARTICIPANT_MISMATCH" | "PUBLISH_NOT_ALLOWED",
     message: string,
   ) {
     super(message);
@@ -347,6 +347,8 @@ export interface JoinInput {
   /** Override the token's user id / attributes (self-signed tokens carry their own). */
   userId?: string;
   attributes?: Record<string, string>;
+  /** The participant joins to publish (WHIP): the token must carry capabilities.allow_publish. */
+  publish?: boolean;
 }
 
 export interface JoinResult {
@@ -368,7 +370,7 @@ function endSession(store: Store, stageArn: string, sessionId: string, now: Date
 }
 
 /** What the token says, once verified: the stage it is for, the participant, and who signed it. */
-function verifyToken(store: Store, token: string, now: Date): { stageArn: string; participantId: string; userId: string; attributes: Record<string, string>; tokenKind: "api" | "self-signed"; kid?: string } {
+function verifyToken(store: Store, token: string, now: Date): { stageArn: string; participantId: string; userId: string; attributes: Record<string, string>; tokenKind: "api" | "self-signed"; kid?: string; canPublish: boolean } {
   let v;
   try {
     v = verifyParticipantToken(store, token, (kid) => store.get<PublicKeyDoc>(RT_KIND.publicKey, kid)?.publicKeyMaterial, now);
@@ -381,7 +383,7 @@ function verifyToken(store: Store, token: string, now: Date): { stageArn: string
   if (!arn || arn.service !== "ivs" || arn.resourceType !== "stage") throw new JoinError("INVALID_CLAIMS", `claim resource is not a stage ARN: ${c.resource}`);
   if (c.topic !== arn.resourceId) throw new JoinError("INVALID_CLAIMS", `claim topic ${JSON.stringify(c.topic)} is not the stage id ${arn.resourceId}`);
   const tokenKind = v.signer === "service" ? "api" : "self-signed";
-  return { stageArn: c.resource, participantId: c.jti, userId: c.user_id ?? "", attributes: c.attributes ?? {}, tokenKind, kid: tokenKind === "self-signed" ? v.kid : undefined };
+  return { stageArn: c.resource, participantId: c.jti, userId: c.user_id ?? "", attributes: c.attributes ?? {}, tokenKind, kid: tokenKind === "self-signed" ? v.kid : undefined, canPublish: c.capabilities.allow_publish };
 }
 
 /**
@@ -394,6 +396,7 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
   const stage = store.get<StageDoc>(RT_KIND.stage, v.stageArn);
   if (!stage) throw new JoinError("STAGE_NOT_FOUND", `stage ${v.stageArn} does not exist`);
   if (input.participantId && input.participantId !== v.participantId) throw new JoinError("PARTICIPANT_MISMATCH", `token is for participant ${v.participantId}`);
+  if (input.publish && !v.canPublish) throw new JoinError("PUBLISH_NOT_ALLOWED", `the token of participant ${v.participantId} does not allow publishing (capabilities.allow_publish is false)`);
   if (store.get(RT_KIND.revoked, `${stage.arn}|${v.participantId}`)) throw new JoinError("PARTICIPANT_REVOKED", `participant ${v.participantId} was disconnected from this stage`);
   const sessionId = activeSession(store, stage, now);
   const id = participantKey(stage.arn, sessionId, v.participantId);
@@ -415,6 +418,23 @@ export function joinStage(store: Store, stageArn: string | undefined, input: Joi
   store.put(RT_KIND.participant, id, doc);
   recordParticipantEvent(store, stage.arn, sessionId, v.participantId, "JOINED", now);
   return { stageArn: stage.arn, sessionId, participantId: v.participantId, userId: doc.userId, tokenKind: v.tokenKind, kid: v.kid, state: "CONNECTED" };
+}
+
+/** Media from a connected participant arrived: it is published (PUBLISH_STARTED). False when it is no longer connected. */
+export function participantPublished(store: Store, stageArn: string, sessionId: string, participantId: string, now: Date): boolean {
+  const id = participantKey(stageArn, sessionId, participantId);
+  const p = store.get<ParticipantDoc>(RT_KIND.participant, id);
+  if (!p || p.state !== "CONNECTED") return false;
+  if (!p.published) {
+    store.put(RT_KIND.participant, id, { ...p, published: true });
+    recordParticipantEvent(store, stageArn, sessionId, participantId, "PUBLISH_STARTED", now);
+  }
+  return true;
+}
+
+/** Whether the participant is still CONNECTED in that session (DisconnectParticipant, DeleteStage end it). */
+export function participantConnected(store: Store, stageArn: string, sessionId: string, participantId: string): boolean {
+  return store.get<ParticipantDoc>(RT_KIND.participant, participantKey(stageArn, sessionId, participantId))?.state === "CONNECTED";
 }
 
 /** The stage's active session; the first participant starts one. */

@@ -33,7 +33,8 @@ export function seedWorld(store: Store, region: string, now: Date): void {
     family,
     cpu: "1024",
     memory: "2048",
-    containerDefinitions: [{ name: "virtual-participant", image: "public.ecr.aws/ivsctl/virtual-participant:latest", cpu: 1024, memory: 2048, essential: true }],
+    // The image the repository's Dockerfile builds, pushed to the account's ECR (README "The VP image").
+    containerDefinitions: [{ name: "virtual-participant", image: `${LOCAL_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/ivsctl-vp:latest`, cpu: 1024, memory: 2048, essential: true }],
   });
   store.put(SEED_KIND.secret, secretArn, { ARN: secretArn, Name: secretName, CreatedDate: now.toISOString(), versions: [] });
 

@@ -13,6 +13,8 @@ import { ivsService } from "./ivs.ts";
 import { ivsMetadataService, metadataInspection } from "./ivs-metadata.ts";
 import { ivsRealtimeIngestService } from "./ivs-realtime-ingest.ts";
 import { handleStagesRoute, ivsRealtimeService, joinStage, leaveStage } from "./ivs-realtime.ts";
+import { createVpProcessRunner, vpModeOf } from "./vp-process.ts";
+import { createWhipRuntime } from "./whip.ts";
 import { startIngestListener } from "./rtmp/listener.ts";
 import { ivsPlaybackKeysService } from "./ivs-playback-keys.ts";
 import { ivsRecordingService } from "./ivs-recording.ts";
@@ -88,7 +90,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     ssmService,
   ];
   // Virtual participants join and leave real-time stages through the stage service.
-  builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage } }));
+  // By default each VP task's container is a real `ivsctl vp run` process (IVSCTL_LOCAL_VP=simulated: in-process join).
+  const vpProcesses = vpModeOf(env.IVSCTL_LOCAL_VP) === "process" ? createVpProcessRunner({ env }) : undefined;
+  builtIn.push(createEcsService({ stage: { join: joinStage, leave: leaveStage }, vpProcess: vpProcesses }));
   for (const s of [...builtIn, ...(opts.services ?? [])]) {
     const existing = services.get(s.name);
     services.set(s.name, existing ? { ...existing, operations: { ...existing.operations, ...s.operations } } : s);
@@ -107,6 +111,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const requestLog: { operation: string; at: number; resource?: string }[] = [];
   const world: LocalWorld = { httpHost: "", ingestHost: "" };
   const now = () => new Date();
+  // The stages' WHIP endpoints (src/local/whip.ts).
+  const whip = createWhipRuntime({ store, now });
   seedWorld(store, env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1", now());
 
   // The VP sample's backend (function URLs, warm pool, containers): its AWS calls go to these services in-process.
@@ -224,6 +230,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     if (route === "metadata") return metadataInspection(store, url);
     const sampleRecords = vpSample.inspect(route, req);
     if (sampleRecords) return sampleRecords;
+    const whipResponse = whip.handle(route, req);
+    if (whipResponse) return whipResponse;
     if (route.startsWith("stages/") && req.method === "POST") return handleStagesRoute(store, route, req);
     if (route === "requests" && req.method === "DELETE") {
       requestCounts.clear();
@@ -274,6 +282,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     requestCounts,
     async stop() {
       vpSample.stop();
+      await vpProcesses?.stopAll();
+      await whip.stop();
       await ingest.stop();
       await server.stop(true);
       store.close();

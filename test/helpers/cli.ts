@@ -26,6 +26,8 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
     IVSCTL_HOME: process.env.IVSCTL_TEST_HOME ?? "/tmp/ivsctl-test-home",
     NO_COLOR: "1",
     AWS_EC2_METADATA_DISABLED: "true",
+    // Emulated VP tasks join in-process (no `vp run` + ffmpeg per task); vp-run.test.ts asks for real ones.
+    IVSCTL_LOCAL_VP: "simulated",
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;

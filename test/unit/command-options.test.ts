@@ -65,6 +65,7 @@ const CASES: [string, string[], unknown][] = [
   ["vp kick", ["st", "--participant", "p1"], {"stage":"st","all":false,"participantId":"p1","wait":false,"overrides":{}}],
   ["vp stop", ["--cluster", "c1", "--yes"], {"overrides":{"cluster":"c1"}}],
   ["vp list", ["--stage", "st", "--all"], {"stage":"st","all":true,"overrides":{}}],
+  ["vp run", ["--stage", "arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345", "--token-file", "t.jwt", "--asset", "./a.mp4"], {"stageArn":"arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf012345","tokenFile":"t.jwt","asset":"./a.mp4"}],
   ["stage create", ["--name", "s", "--tag", "a=1", "--token-user-id", "host", "--token-capabilities", "publish", "--token-ttl", "2h", "--if-not-exists"], {"name":"s","tags":{"team":"video","a":"1"},"token":{"userId":"host","capabilities":["PUBLISH"],"durationMinutes":120},"selfSigned":false,"ifNotExists":true,"overrides":{}}],
   ["stage create", ["--token-duration", "2h"], {"tags":{"team":"video"},"token":{"capabilities":["PUBLISH","SUBSCRIBE"],"durationMinutes":120},"selfSigned":false,"ifNotExists":false,"overrides":{}}],
   ["stage list", [], {}],

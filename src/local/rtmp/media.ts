@@ -156,6 +156,22 @@ export function spsFrameSize(nal: Buffer): { width: number; height: number } | u
   }
 }
 
+/**
+ * slice_type of a coded slice NAL unit (nal_unit_type 1 or 5; H.264 §7.3.3: first_mb_in_slice ue(v), then
+ * slice_type ue(v); 0/5 P, 1/6 B, 2/7 I, 3/8 SP, 4/9 SI). Only the first bytes are needed. Undefined otherwise.
+ */
+export function sliceType(nal: Buffer): number | undefined {
+  const type = nal.length > 1 ? nal[0]! & 0x1f : 0;
+  if (type !== 1 && type !== 5) return undefined;
+  try {
+    const r = new BitReader(toRbsp(nal.subarray(1, 17)));
+    r.ue(); // first_mb_in_slice
+    return r.ue();
+  } catch {
+    return undefined;
+  }
+}
+
 /** B-frames show as a non-zero composition time offset in AVC NAL unit tags. */
 export function hasCompositionOffset(tag: Buffer): boolean {
   if (tag.length < 5 || (tag[0]! & 0x0f) !== 7 || tag[1] !== 1) return false;
