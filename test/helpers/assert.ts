@@ -23,3 +23,14 @@ export async function expectUsageErrorAsync(fn: () => unknown): Promise<CliError
   }
   throw new Error("expected a usage error");
 }
+
+/** Await p, expect it to fail with a CliError (any exit code), and return that error. */
+export async function expectCliError(p: Promise<unknown>): Promise<CliError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    return e as CliError;
+  }
+  throw new Error("expected a failure");
+}

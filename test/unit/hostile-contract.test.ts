@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateStageCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
 import type { Context, GlobalOptions } from "../../src/cli/context.ts";
-import { CliError } from "../../src/cli/errors.ts";
 import { renderHelp } from "../../src/cli/help.ts";
 import { parseArgv } from "../../src/cli/parse.ts";
 import type { FlagDefs } from "../../src/cli/args.ts";
@@ -27,6 +26,7 @@ import { verifyToken } from "../../src/tokens/decode.ts";
 import { inviteVp } from "../../src/vp/vp.ts";
 import { deleteKey } from "../../src/keys/keys.ts";
 import { testContext, type TestContext } from "../helpers/context.ts";
+import { expectCliError } from "../helpers/assert.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
@@ -35,15 +35,7 @@ function context(globals: Partial<GlobalOptions> = {}): TestContext {
   return testContext(server.url, { globals: { yes: true, stack: "ivsctl-local", ...globals }, env: { IVSCTL_NO_CACHE: "1", IVSCTL_POLL_MS: "20" } });
 }
 
-async function failure(p: Promise<unknown>): Promise<CliError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    return e as CliError;
-  }
-  throw new Error("expected a failure");
-}
+const failure = expectCliError;
 
 const GONE = "AbCdEf012345";
 const arn = (type: string) => `arn:aws:ivs:us-east-1:123456789012:${type}/${GONE}`;

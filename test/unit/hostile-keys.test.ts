@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetPublicKeyCommand, ImportPublicKeyCommand, IVSRealTimeClient } from "@aws-sdk/client-ivs-realtime";
 import type { GlobalOptions } from "../../src/cli/context.ts";
-import { CliError } from "../../src/cli/errors.ts";
 import { deleteKey } from "../../src/keys/keys.ts";
 import { rotateKeys } from "../../src/keys/rotate.ts";
 import { loadSigningKey } from "../../src/keys/signing-key.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 import { testContext, type TestContext } from "../helpers/context.ts";
+import { expectCliError } from "../helpers/assert.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
@@ -25,15 +25,7 @@ function context(globals: Partial<GlobalOptions> = {}): TestContext {
   return testContext(server.url, { globals: { yes: true, ...globals }, env: { IVSCTL_NO_CACHE: "1" } });
 }
 
-async function failure(p: Promise<unknown>): Promise<CliError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    return e as CliError;
-  }
-  throw new Error("expected a failure");
-}
+const failure = expectCliError;
 
 async function rotate(): Promise<{ publicKeyArn: string; previousPublicKeyArn: string | null }> {
   const ctx = context({ stack: "ivsctl-local", quiet: true });

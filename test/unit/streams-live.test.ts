@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CreateChannelCommand } from "@aws-sdk/client-ivs";
 import type { GlobalOptions } from "../../src/cli/context.ts";
 import { testContext } from "../helpers/context.ts";
-import { CliError } from "../../src/cli/errors.ts";
 import { getSession, getStream, listSessions, listStreams, stopStream } from "../../src/channel/streams.ts";
 import { deleteStreamKey, rotateStreamKey } from "../../src/channel/stream-keys.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
 import { startStream, updateStreamIngest } from "../../src/local/streams.ts";
+import { expectCliError } from "../helpers/assert.ts";
 
 let server: LocalServer;
 const disconnected: string[] = [];
@@ -31,15 +31,7 @@ async function liveChannel(name: string) {
   return { arn: channel!.arn!, streamId: stream.streamId };
 }
 
-async function cliError(p: Promise<unknown>): Promise<CliError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    return e as CliError;
-  }
-  throw new Error("expected an error");
-}
+const cliError = expectCliError;
 
 beforeAll(async () => {
   // Its steps call ListChannels and friends faster than 5 TPS with clients that do not retry: the rate
