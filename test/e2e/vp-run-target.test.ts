@@ -17,7 +17,8 @@ afterAll(() => target?.stop());
 test(`vp run publishes to a stage's WHIP endpoint (${E2E_TARGET}): participant published, SIGTERM -> exit 0`, async () => {
   const created = await target.run(["stage", "create", "--name", `vp-run-${Date.now().toString(36)}`, "--token-capabilities", "publish,subscribe", "-o", "json"]);
   expect(created.code).toBe(0);
-  const { stage, participantToken } = json(created);
+  const { stage, participantTokens } = json(created);
+  const [participantToken] = participantTokens;
   const proc = Bun.spawn([BIN, "vp", "run"], {
     env: baseEnv({ ...target.env, STAGE_ARN: stage.arn, PARTICIPANT_TOKEN: participantToken.token, WHIP_URL: stage.endpoints.whip, ASSET_NAME: "" }),
     stdin: "ignore",
