@@ -20,7 +20,7 @@ for (const [target, name] of TARGETS) {
   if (only.length && !only.some((o) => target.includes(o))) continue;
   const started = performance.now();
   const proc = Bun.spawnSync(
-    ["bun", "build", "src/entry.ts", "src/main.ts", "--compile", ...NO_AUTOLOAD, "--minify", "--bytecode", "--format=esm", `--target=${target}`, "--outfile", `dist/release/${name}`],
+    ["bun", "build", "src/entry.ts", "src/main.ts", "--compile", "--splitting", ...NO_AUTOLOAD, "--minify", "--bytecode", "--format=esm", `--target=${target}`, "--outfile", `dist/release/${name}`],
     { stdout: "ignore", stderr: "pipe" },
   );
   const secs = ((performance.now() - started) / 1000).toFixed(1);

@@ -34,11 +34,20 @@ export type Env = Record<string, string | undefined>;
  */
 function stdoutSink(): TextSink & { drain(): Promise<void>; close(): Promise<void> } {
   const sink = Bun.stdout.writer();
+  let closed = false;
   return {
     write(chunk: string) {
-      sink.write(chunk);
-      // A reader that went away (`| head -1`) is not an error of the command.
-      Promise.resolve(sink.flush()).catch(() => {});
+      // A reader that went away (`| head -1`, a test that stopped reading) is not an error of the
+      // command: what it writes after that is dropped, and it ends with its own exit code.
+      if (closed) return false;
+      try {
+        sink.write(chunk);
+        Promise.resolve(sink.flush()).catch(() => {
+          closed = true;
+        });
+      } catch {
+        closed = true;
+      }
       return true;
     },
     drain: async () => {

@@ -8,8 +8,8 @@
  */
 // werift -> @peculiar/x509 -> tsyringe throws at load unless the Reflect metadata polyfill ran first. In the
 // compiled binary Bun initialises ES-module dependencies before CommonJS ones (reflect-metadata is CommonJS),
-// so a static `import "werift"` runs tsyringe first whatever the import order: werift is loaded on first use.
-import "reflect-metadata";
+// so a static `import "werift"` runs tsyringe first whatever the import order: both are loaded on first use,
+// the polyfill awaited first (which also keeps them off the CLI's start-up).
 import type { MediaStreamTrack, RTCPeerConnection, RtpPacket } from "werift";
 import { stageViolation, type IngestViolation, type SeenMedia } from "./rtmp/ingest-rules.ts";
 import { sliceType, spsFrameSize } from "./rtmp/media.ts";
@@ -46,7 +46,10 @@ export interface WhipPeer {
 
 export class WhipOfferError extends Error {}
 
-const werift = () => import("werift");
+const werift = async (): Promise<typeof import("werift")> => {
+  await import("reflect-metadata");
+  return import("werift");
+};
 
 const H264_CONSTRAINED_BASELINE = (RTCRtpCodecParameters: typeof import("werift").RTCRtpCodecParameters) =>
   new RTCRtpCodecParameters({

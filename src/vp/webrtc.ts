@@ -9,9 +9,16 @@
 import { createSocket, type Socket } from "node:dgram";
 // werift -> @peculiar/x509 -> tsyringe throws at load unless the Reflect metadata polyfill ran first. In the
 // compiled binary Bun initialises ES-module dependencies before CommonJS ones (reflect-metadata is CommonJS),
-// so a static `import "werift"` runs tsyringe first whatever the import order: werift is loaded on first use.
-import "reflect-metadata";
+// so a static `import "werift"` runs tsyringe first whatever the import order: both are loaded on first use,
+// the polyfill awaited first. Loading them lazily also keeps them off every other command's start-up
+// (a static `import "reflect-metadata"` cost `--help` about 5 ms).
 import type { MediaStreamTrack } from "werift";
+
+/** werift, after the Reflect metadata polyfill it needs. */
+export async function loadWerift(): Promise<typeof import("werift")> {
+  await import("reflect-metadata");
+  return import("werift");
+}
 
 export type PublisherState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
 
@@ -52,7 +59,7 @@ async function rtpSocket(onPacket: (b: Buffer) => void): Promise<{ socket: Socke
 }
 
 export async function createPublisher(): Promise<Publisher> {
-  const { RTCPeerConnection, RTCRtpCodecParameters, MediaStreamTrack } = await import("werift");
+  const { RTCPeerConnection, RTCRtpCodecParameters, MediaStreamTrack } = await loadWerift();
   const pc = new RTCPeerConnection({ codecs: codecs(RTCRtpCodecParameters) });
   const video = new MediaStreamTrack({ kind: "video" });
   const audio = new MediaStreamTrack({ kind: "audio" });
