@@ -43,7 +43,7 @@ export async function benchVp(): Promise<BenchRow[]> {
     const cold = await plainCalls({ IVSCTL_NO_CACHE: "1" });
     const warm = await plainCalls({});
     return [
-      { name: "vp invite: AWS calls (stage ARN, self-signed token)", median: warm, unit: "calls", runs: 1, note: `target <= 5; resolution and token included; ${cold} with a cold cache (+ListStackResources, +DescribeTaskDefinition)` },
+      { name: "vp invite: AWS calls (stage ARN, self-signed token)", median: warm, unit: "calls", runs: 1, note: `target <= 5 before the concurrent-invite check (one more ListTasks after RunTask); resolution and token included; ${cold} with a cold cache (+ListStackResources, +DescribeTaskDefinition)` },
       { name: "vp invite --wait: AWS calls incl. polling", median: median(calls), unit: "calls", runs: RUNS },
       { name: "vp invite --wait: start -> RUNNING + CONNECTED (local)", median: median(times), runs: RUNS, note: "emulator steps 300 ms (PROVISIONING, PENDING, RUNNING)" },
     ];
