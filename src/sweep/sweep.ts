@@ -9,6 +9,7 @@ import { paginateListStages, paginateListPublicKeys, paginateListIngestConfigura
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { CliError, toCliError, usageError } from "../cli/errors.ts";
 import { pollUntil } from "../cli/wait.ts";
+import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
 
 export interface SweepOptions {
   tags: Record<string, string>;
@@ -19,6 +20,29 @@ interface Found {
   arn: string;
   name?: string;
   remove: () => Promise<unknown>;
+}
+
+/**
+ * The documented request rates of what a sweep sends (IVS Low-Latency and Real-Time user guides,
+ * "Service Quotas": not adjustable, no burst documented). A sweep of many resources paces every
+ * attempt, retries included, under them instead of leaning on throttling.
+ */
+const SWEEP_TPS: Record<string, number> = {
+  DeleteIngestConfigurationCommand: 5,
+  DeleteStageCommand: 5,
+  StopStreamCommand: 5,
+  GetStreamCommand: 5,
+  DeleteChannelCommand: 5,
+  DeleteRecordingConfigurationCommand: 3,
+  DeletePlaybackKeyPairCommand: 3,
+  DeletePublicKeyCommand: 3,
+};
+
+/** Paces each operation a client sends during the sweep; returns the function that stops pacing. */
+function paceSweep(clients: object[]): () => void {
+  const windows = Object.fromEntries(Object.entries(SWEEP_TPS).map(([command, tps]) => [command, new SlidingWindow(tps)]));
+  const undo = clients.flatMap((client) => Object.entries(windows).map(([command, w]) => paceAttempts(client as Parameters<typeof paceAttempts>[0], command, () => [w])));
+  return () => undo.forEach((u) => u());
 }
 
 const matches = (tags: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => tags?.[k] === v);
@@ -97,19 +121,24 @@ export async function sweep(ctx: Context, o: SweepOptions): Promise<void> {
   const errors: CliError[] = [];
   if (!ctx.globals.dryRun && found.length > 0) {
     await confirmOrRefuse(ctx, `Delete ${found.length} resource(s) tagged ${selector}?`);
-    for (const [i, f] of found.entries()) {
-      try {
-        await f.remove();
-        rows[i]!.result = "deleted";
-      } catch (e) {
-        // Already gone (e.g. an ingest configuration removed with its stage) counts as swept.
-        if ((e as Error).name === "ResourceNotFoundException") rows[i]!.result = "already gone";
-        else {
-          const err = toCliError(e);
-          errors.push(err);
-          rows[i]!.result = `failed: ${err.message}`;
+    const unpace = paceSweep([ivs, rt]);
+    try {
+      for (const [i, f] of found.entries()) {
+        try {
+          await f.remove();
+          rows[i]!.result = "deleted";
+        } catch (e) {
+          // Already gone (e.g. an ingest configuration removed with its stage) counts as swept.
+          if ((e as Error).name === "ResourceNotFoundException") rows[i]!.result = "already gone";
+          else {
+            const err = toCliError(e);
+            errors.push(err);
+            rows[i]!.result = `failed: ${err.message}`;
+          }
         }
       }
+    } finally {
+      unpace();
     }
   }
   ctx.out.result(

@@ -61,3 +61,24 @@ test("sweep without a tag is refused", async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toBe("error: give at least one --tag k=v: sweep never deletes untagged resources\n");
 });
+
+test("a large sweep paces itself under IVS's documented rates: at most 5 DeleteChannel in any 1 s window, no throttling", async () => {
+  const tag = { IVSCTL_DEFAULT_TAGS: "ivsctl:e2e=run-many" };
+  for (let i = 0; i < 12; i++) {
+    expect((await local.run(["channel", "create", "--name", `many-${i}`, "-q"], { env: tag })).code).toBe(0);
+    await Bun.sleep(220); // CreateChannel is itself limited to 5 TPS; the emulator enforces it
+  }
+  const since = performance.timeOrigin + performance.now();
+  const r = await local.run(["sweep", "--tag", "ivsctl:e2e=run-many", "--yes", "-o", "json"], { timeoutMs: 60_000 });
+  expect(r.code).toBe(0);
+  expect(json(r).resources.filter((x: { result: string }) => x.result === "deleted")).toHaveLength(12);
+  const log = (await (await fetch(`${local.endpoint}/_ivsctl/requests/log?operation=ivs:DeleteChannel`)).json()) as { requests: { at: number }[] };
+  const arrivals = log.requests.filter((q) => q.at >= since).map((q) => q.at).sort((a, b) => a - b);
+  expect(arrivals).toHaveLength(12); // no attempt throttled and retried
+  let busiest = 0;
+  for (let i = 0, j = 0; i < arrivals.length; i++) {
+    while (j < arrivals.length && arrivals[j]! < arrivals[i]! + 1000) j++;
+    busiest = Math.max(busiest, j - i);
+  }
+  expect(busiest).toBeLessThanOrEqual(5);
+}, 60_000);
