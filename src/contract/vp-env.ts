@@ -19,3 +19,9 @@ export const VP_ENV = {
   /** The token's attributes as a JSON object, when some were given. */
   attributes: "PARTICIPANT_ATTRIBUTES",
 } as const;
+
+/**
+ * Where a bare ASSET_NAME lives: `s3://bucket/prefix/`. `vp invite` sets it from the stack's asset
+ * bucket (an output `VideoAssetsBucketName`, as the VP sample names it); `--env ASSET_BASE=…` overrides.
+ */
+export const VP_ASSET_BASE_ENV = "ASSET_BASE";

@@ -16,6 +16,7 @@ import { VP_ENV } from "../contract/vp-env.ts";
 import { findFfmpeg } from "../ingest/ffmpeg.ts";
 import { decodeJwt } from "../tokens/decode.ts";
 import { createPublisher, type Publisher } from "./webrtc.ts";
+import { VP_ASSET_BASE_ENV } from "../contract/vp-env.ts";
 
 export interface VpRunOptions {
   /** The stage ARN (STAGE_ARN): when given, the token must be for it. */
@@ -50,11 +51,8 @@ function readToken(ctx: Context, o: VpRunOptions): string {
   return t;
 }
 
-/**
- * Where a bare ASSET_NAME lives: `s3://bucket/prefix/` (the stack's asset bucket, as the VP sample's
- * VideoAssetsBucketName). `vp invite` does not write it yet: pass it with `vp invite --env ASSET_BASE=…`.
- */
-export const ASSET_BASE_ENV = "ASSET_BASE";
+/** Where a bare ASSET_NAME lives (src/contract/vp-env.ts). */
+export const ASSET_BASE_ENV = VP_ASSET_BASE_ENV;
 
 export type AssetSource = { kind: "pattern" } | { kind: "file"; path: string } | { kind: "s3"; bucket: string; key: string };
 

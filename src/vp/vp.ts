@@ -17,6 +17,8 @@ import { checkStageRef, disconnectParticipant, getStage, participantState, resol
 import { containerNameOf, describeTasks, findVpTasks, resolveCluster, resolveTarget, runVpTask, stopVpTask, taskId, toVpTask, type VpTarget, type VpTask } from "./tasks.ts";
 import { mintVpToken } from "./token.ts";
 import { factCache } from "../aws/cache.ts";
+import { VP_ASSET_BASE_ENV } from "../contract/vp-env.ts";
+import { sampleOutputValue } from "../stack/kind.ts";
 
 const TOKEN_PLACEHOLDER = "<minted when the task is run>";
 
@@ -139,12 +141,15 @@ export async function inviteVp(ctx: Context, opts: InviteOptions): Promise<void>
   }
 
   const who = { asset: opts.asset, userId: opts.userId, attributes: opts.attributes };
+  // Where bare asset names live: the stack's asset bucket (no extra call: the stack is read already).
+  const bucket = resolver.name ? sampleOutputValue(await resolver.outputs(), "VideoAssetsBucketName") : undefined;
+  const extraEnv = { ...(bucket ? { [VP_ASSET_BASE_ENV]: `s3://${bucket}/` } : {}), ...opts.env };
   if (ctx.globals.dryRun) {
-    return printDryRun(ctx, "RunTask", runTaskInput(target, container, stage, undefined, vpEnvironment(stage, undefined, who, opts.env)) as unknown as Record<string, unknown>);
+    return printDryRun(ctx, "RunTask", runTaskInput(target, container, stage, undefined, vpEnvironment(stage, undefined, who, extraEnv)) as unknown as Record<string, unknown>);
   }
   const token = await mintVpToken(ctx, resolver, stage, who);
   ctx.log.debug(`participant token: ${token.source}, participant ${token.participantId}`);
-  const input = runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, opts.env));
+  const input = runTaskInput(target, container, stage, token, vpEnvironment(stage, token, who, extraEnv));
   checkOverridesSize(input.overrides);
   let task = await runVpTask(ecs, input);
   if (!opts.force) await settleInviteRace(ctx, ecs, target.cluster, stage, task);

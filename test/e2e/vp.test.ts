@@ -210,6 +210,7 @@ describe("vp against ivsctl local", () => {
     const env = Object.fromEntries(out.request.overrides.containerOverrides[0].environment.map((e: { name: string; value: string }) => [e.name, e.value]));
     expect(env.PARTICIPANT_TOKEN).toBe("<minted when the task is run>");
     expect(env.ASSET_NAME).toBe("a.mp4");
+    expect(env.ASSET_BASE).toBe("s3://ivsctl-local-video-assets-123456789012/"); // the stack's VideoAssetsBucketName
     expect(json(await local.run(["vp", "list", "--stage", "vp-dry", ...STACK, "-o", "json"])).virtualParticipants).toEqual([]);
   });
 });
