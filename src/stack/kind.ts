@@ -8,7 +8,7 @@
  * - `ivsctl`: anything else (ivsctl mints tokens and runs VP tasks itself).
  * The outputs decide when they can; only then are the resources read.
  */
-import { parseArn } from "../contract/arn.ts";
+import { isArnOf } from "../aws/resolve.ts";
 
 export type StackKind = "ivsctl" | "vp-sample" | "channel";
 
@@ -38,10 +38,7 @@ export function detectStackKind(stackName: string, outputs: StackOutputLike[], r
   return kindFromOutputs(stackName, outputs) ?? kindFromResources(stackName, outputs, resources);
 }
 
-export const isChannelArn = (value: string): boolean => {
-  const a = parseArn(value);
-  return a?.service === "ivs" && a.resourceType === "channel";
-};
+export const isChannelArn = (value: string): boolean => isArnOf(value, "ivs", "channel");
 
 /** vp-sample or channel when the outputs say so; undefined when only the resources can tell. */
 export function kindFromOutputs(stackName: string, outputs: StackOutputLike[]): StackKindInfo | undefined {

@@ -6,6 +6,7 @@ import type { FlagDefs, ParsedArgs } from "../cli/args.ts";
 import { configError, usageError } from "../cli/errors.ts";
 import type { Env } from "../cli/io.ts";
 
+import { isArnOf } from "../aws/resolve.ts";
 import { parseArn } from "../contract/arn.ts";
 import type { StackKind } from "./kind.ts";
 
@@ -102,7 +103,7 @@ export const ROLE_SPECS = {
     positional: "channel",
     env: "IVSCTL_CHANNEL",
     outputKeys: ["Channel", "ChannelArn"],
-    outputValue: (v) => isArnOfType(v, "ivs", "channel"),
+    outputValue: (v) => isArnOf(v, "ivs", "channel"),
     resourceType: "AWS::IVS::Channel",
     kinds: ["channel"],
     description: "IVS low-latency channel",
@@ -111,37 +112,38 @@ export const ROLE_SPECS = {
     outputKeys: ["StreamKey", "StreamKeyArn"],
     // The tutorials output the key's value (sk_…) under a mangled name; ivsctl never uses it (it goes
     // stale at the first rotation): it only shows that the stack holds one, redacted.
-    outputValue: (v, key) => isArnOfType(v, "ivs", "stream-key") || (key.includes("streamkey") && /^sk_/.test(v)),
+    outputValue: (v, key) => isArnOf(v, "ivs", "stream-key") || (key.includes("streamkey") && /^sk_/.test(v)),
     resourceType: "AWS::IVS::StreamKey",
     kinds: ["channel"],
     description: "Stream key of the channel",
   },
   playbackKeyPair: {
     outputKeys: ["PlaybackKeyPair", "PlaybackKeyPairArn"],
-    outputValue: (v) => isArnOfType(v, "ivs", "playback-key"),
+    outputValue: (v) => isArnOf(v, "ivs", "playback-key"),
     resourceType: "AWS::IVS::PlaybackKeyPair",
     kinds: ["channel"],
     description: "Playback key pair of private channels",
   },
   playbackSecret: {
     outputKeys: ["PlaybackKeySecret", "PlaybackKeySecretArn", "PlaybackPrivateKeySecret"],
-    outputValue: (v, key) => isArnOfType(v, "secretsmanager", "secret") && key.includes("secret"),
+    outputValue: (v, key) => isSecretArn(v) && key.includes("secret"),
     resourceType: "AWS::SecretsManager::Secret",
     kinds: ["channel"],
     description: "Secrets Manager secret holding the playback private key (PEM)",
   },
   recordingConfiguration: {
     outputKeys: ["RecordingConfiguration", "RecordingConfigurationArn"],
-    outputValue: (v) => isArnOfType(v, "ivs", "recording-configuration"),
+    outputValue: (v) => isArnOf(v, "ivs", "recording-configuration"),
     resourceType: "AWS::IVS::RecordingConfiguration",
     kinds: ["channel"],
     description: "Recording configuration of the channel",
   },
 } as const satisfies Record<string, RoleSpec>;
 
-function isArnOfType(value: string, service: string, resourceType: string): boolean {
+/** A Secrets Manager ARN: its name may hold `/` (so not isArnOf's resource-id rule). */
+function isSecretArn(value: string): boolean {
   const a = parseArn(value);
-  return a !== undefined && a.service === service && a.resourceType === resourceType;
+  return a !== undefined && a.service === "secretsmanager" && a.resourceType === "secret" && a.account !== "";
 }
 
 export type RoleName = keyof typeof ROLE_SPECS;
