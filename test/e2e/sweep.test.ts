@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { BIN, baseEnv, ensureBinary, json } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { skipReason, which } from "../helpers/tools.ts";
-import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
+import { startEmulator, type LocalEmulator, arrivalsAt, busiestWindow } from "../helpers/local.ts";
 
 let local: LocalEmulator;
 beforeAll(async () => {
@@ -72,13 +72,7 @@ test("a large sweep paces itself under IVS's documented rates: at most 5 DeleteC
   const r = await local.run(["sweep", "--tag", "ivsctl:e2e=run-many", "--yes", "-o", "json"], { timeoutMs: 60_000 });
   expect(r.code).toBe(0);
   expect(json(r).resources.filter((x: { result: string }) => x.result === "deleted")).toHaveLength(12);
-  const log = (await (await fetch(`${local.endpoint}/_ivsctl/requests/log?operation=ivs:DeleteChannel`)).json()) as { requests: { at: number }[] };
-  const arrivals = log.requests.filter((q) => q.at >= since).map((q) => q.at).sort((a, b) => a - b);
+  const arrivals = await arrivalsAt(local.endpoint, "ivs:DeleteChannel", since);
   expect(arrivals).toHaveLength(12); // no attempt throttled and retried
-  let busiest = 0;
-  for (let i = 0, j = 0; i < arrivals.length; i++) {
-    while (j < arrivals.length && arrivals[j]! < arrivals[i]! + 1000) j++;
-    busiest = Math.max(busiest, j - i);
-  }
-  expect(busiest).toBeLessThanOrEqual(5);
+  expect(busiestWindow(arrivals)).toBeLessThanOrEqual(5);
 }, 60_000);

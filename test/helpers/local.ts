@@ -86,3 +86,14 @@ export async function startTarget(): Promise<LocalEmulator> {
     },
   };
 }
+
+/** Arrival times (ms) of one operation at the emulator since `since` (`GET /_ivsctl/requests/log`), optionally for one resource. */
+export async function arrivalsAt(endpoint: string, operation: string, since: number, resource?: string): Promise<number[]> {
+  const log = (await (await fetch(`${endpoint}/_ivsctl/requests/log?operation=${operation}`)).json()) as { requests: { at: number; resource?: string }[] };
+  return log.requests.filter((q) => q.at >= since && (resource === undefined || q.resource === resource)).map((q) => q.at).sort((a, b) => a - b);
+}
+
+/** The most arrivals in any half-open window [t, t + windowMs): it starts at some arrival. */
+export function busiestWindow(arrivals: number[], windowMs = 1000): number {
+  return Math.max(0, ...arrivals.map((t) => arrivals.filter((a) => a >= t && a < t + windowMs).length));
+}
