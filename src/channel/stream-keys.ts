@@ -152,6 +152,7 @@ async function isLive(ivs: IvsClient, channelArn: string): Promise<boolean> {
 }
 
 export async function deleteStreamKey(ctx: Context, ref: StreamKeyRef & { force: boolean; ifExists?: boolean }): Promise<void> {
+  checkStreamKeyRef(ref);
   if (ref.ifExists) {
     const ivs = await ctx.aws.ivs();
     const lookup = async () => ivs.send(new GetStreamKeyCommand({ arn: await resolveKeyArn(ivs, ref) }));

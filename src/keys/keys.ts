@@ -3,7 +3,7 @@
  * participant tokens. Keys that `keys rotate` imports carry tags: `ivsctl:owner` (stack),
  * `ivsctl:imported-at`, and once replaced `ivsctl:retire-after` (end of the grace period).
  */
-import { deleteUnlessGone } from "../cli/delete.ts";
+import { deleteResource, deleteUnlessGone } from "../cli/delete.ts";
 import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { checkResourceName } from "../aws/resolve.ts";
 import {
@@ -14,7 +14,7 @@ import {
   type IVSRealTimeClient,
   type PublicKeySummary,
 } from "@aws-sdk/client-ivs-realtime";
-import { confirmOrRefuse, type Context } from "../cli/context.ts";
+import type { Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
 import { parseDuration } from "../cli/duration.ts";
 import { stateError, toCliError } from "../cli/errors.ts";
@@ -160,14 +160,15 @@ export async function deleteKey(ctx: Context, o: { arn: string; force: boolean; 
       throw stateError(`${o.arn} is the current signing key of ${currentFor}: deleting it breaks every token`, "CurrentKey", "run `ivsctl keys rotate` first, or pass --force");
     }
   }
-  if (ctx.globals.dryRun) return printDryRun(ctx, "DeletePublicKey", { arn: o.arn });
-  await confirmOrRefuse(ctx, `Delete public key ${o.arn}? Tokens signed with it stop working`);
   const rt = await ctx.aws.realtime();
-  await rt.send(new DeletePublicKeyCommand({ arn: o.arn })).catch((e) => {
-    throw toCliError(e, `deleting public key ${o.arn}`);
+  await deleteResource(ctx, {
+    noun: "public key",
+    ref: o.arn,
+    resolve: async () => o.arn,
+    operation: "DeletePublicKey",
+    send: (arn) => rt.send(new DeletePublicKeyCommand({ arn })),
+    consequence: "Tokens signed with it stop working",
   });
-  ctx.log.success(`deleted public key ${o.arn}`);
-  ctx.out.result({ arn: o.arn, deleted: true }, { kind: "record", fields: [["Deleted", o.arn]] });
 }
 
 /**
