@@ -445,6 +445,8 @@ export interface SampleRotateResult {
   publicKeyArn: string;
   previousKeyArn: string | null;
   previousKey: null | "deleted" | { retireAfter: string };
+  /** Step 5 failed: the new key is current, but the previous key was neither deleted nor tagged (why). */
+  retireFailed?: string;
   steps: StepReport[];
 }
 
@@ -539,6 +541,7 @@ export async function rotateSampleKey(d: SampleKeyDeps, o: { graceMs: number }):
 
   // 5. Retire the old key, only now that both writes are done.
   let previousKey: SampleRotateResult["previousKey"] = null;
+  let retireFailed: string | undefined;
   if (!previousArn) report(4, "skipped", "no previous key");
   else if (o.graceMs === 0) {
     try {
@@ -546,18 +549,22 @@ export async function rotateSampleKey(d: SampleKeyDeps, o: { graceMs: number }):
       report(4, "done", `deleted ${previousArn} (grace 0: tokens it signed stop working now)`);
     } catch (e) {
       if ((e as Error).name === "ResourceNotFoundException") report(4, "done", `${previousArn} was already gone`);
-      else report(4, "failed", `could not delete ${previousArn} (\`ivsctl keys prune\` retries): ${(e as Error).message}`);
+      else {
+        retireFailed = `could not delete ${previousArn}: ${(e as Error).message}`;
+        report(4, "failed", `${retireFailed} (delete it with \`ivsctl keys delete ${previousArn} --force\`)`);
+      }
     }
-    previousKey = "deleted";
+    if (!retireFailed) previousKey = "deleted";
   } else {
     const retireAfter = new Date(nowMs + o.graceMs).toISOString();
     try {
       await d.realtime.send(new rt.TagResourceCommand({ resourceArn: previousArn, tags: { [KEY_TAG.retireAfter]: retireAfter } }));
       report(4, "done", `${previousArn} kept until ${retireAfter}; \`ivsctl keys prune\` deletes it after`);
+      previousKey = { retireAfter };
     } catch (e) {
-      report(4, "failed", `could not tag ${previousArn} for retirement: ${(e as Error).message}`);
+      retireFailed = `could not tag ${previousArn} for retirement: ${(e as Error).message}`;
+      report(4, "failed", retireFailed);
     }
-    previousKey = { retireAfter };
   }
-  return { publicKeyArn: newArn, previousKeyArn: previousArn || null, previousKey, steps };
+  return { publicKeyArn: newArn, previousKeyArn: previousArn || null, previousKey, steps, ...(retireFailed ? { retireFailed } : {}) };
 }

@@ -6,7 +6,7 @@
 import type { Context } from "../cli/context.ts";
 import { confirmOrRefuse } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
-import { doing, usageError } from "../cli/errors.ts";
+import { doing, stateError, usageError } from "../cli/errors.ts";
 import { deleteUnlessGone } from "../cli/delete.ts";
 import type { HumanView } from "../cli/output.ts";
 import type { RotateOptions } from "../keys/model.ts";
@@ -183,6 +183,8 @@ export async function rotateKeys(ctx: Context, o: RotateOptions): Promise<void> 
   const vpsStopped = o.restartVps ? (await sample.stopVps(await sampleBackendOf(ctx))).summary.successfulStops : null;
   ctx.log.success(`rotated: ${result.publicKeyArn} is current`);
   ctx.out.result({ ...result, vpsStopped }, { kind: "table", columns: ["step", "name", "status", "detail"], rows: result.steps.map((s) => [s.step, s.name, s.status, s.detail]) });
+  // The rotation holds, but a key that should be gone (or tagged for `keys prune`) is not: say so, non-zero.
+  if (result.retireFailed) throw stateError(`the new key ${result.publicKeyArn} is current, but ${result.retireFailed}`, "RetireFailed", "delete or tag the previous key by hand; the report above says which");
 }
 
 export async function listKeys(ctx: Context, o: { overrides: RoleOverrides } = { overrides: {} }): Promise<void> {

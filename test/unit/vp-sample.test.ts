@@ -536,6 +536,18 @@ describe("keys", () => {
     expect((await keys.secrets.send(new GetSecretValueCommand({ SecretId: `${S}-PrivateKey` }))).VersionId).toBe(beforeSecret);
     expect((await keys.realtime.send(new ListPublicKeysCommand({}))).publicKeys!.map((k) => k.arn).sort()).toEqual(beforeKeys);
   });
+
+  test("a previous key that cannot be deleted is reported as such, never as deleted; the new key stays current", async () => {
+    const beforeArn = await sample.currentSampleKeyArn(keys);
+    await fetch(`${server.url}/_ivsctl/faults`, { method: "POST", body: JSON.stringify({ service: "ivs-realtime", operation: "DeletePublicKey", code: "InternalServerException", status: 500, remaining: 10 }) });
+    const res = await sample.rotateSampleKey(keys, { graceMs: 0 });
+    await fetch(`${server.url}/_ivsctl/faults`, { method: "DELETE" });
+    expect(res.previousKey).toBeNull();
+    expect(res.retireFailed).toStartWith(`could not delete ${beforeArn}`);
+    expect(res.steps.at(-1)!.status).toBe("failed");
+    expect(await sample.currentSampleKeyArn(keys)).toBe(res.publicKeyArn);
+    expect((await keys.realtime.send(new ListPublicKeysCommand({}))).publicKeys!.map((k) => k.arn)).toContain(beforeArn);
+  });
 });
 
 describe("PUBLIC_API stacks", () => {
