@@ -10,7 +10,7 @@ import { createPublicKey } from "node:crypto";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { compactVerify } from "jose";
 import { BIN, baseEnv, ensureBinary, ivsctl, json } from "../helpers/cli.ts";
-import { startEmulator, type LocalEmulator } from "../helpers/local.ts";
+import { startEmulator, type LocalEmulator, runUntilOk } from "../helpers/local.ts";
 import { awsCliEnv, exec, HAS_AWS_CLI, HAS_MOTO, skipReason, startMoto, which } from "../helpers/tools.ts";
 
 const S = ["--stack", "ivsctl-channel"];
@@ -141,14 +141,9 @@ describe.skipIf(!HAS_FFMPEG)("ingest and metadata with --stack alone", () => {
     const live = json(await local.run(["stream-key", "get", ...S, "-o", "json", "--show-secrets"])).streamKey.value;
     expect(live).not.toBe(output("streamkey"));
     stream = Bun.spawn([BIN, "ingest", ...S, "--duration", "30s", "--resolution", "360p", "--local", "-q"], { env: baseEnv(local.env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-    let put: Awaited<ReturnType<LocalEmulator["run"]>> | undefined;
-    for (let i = 0; i < 60; i++) {
-      put = await local.run(["metadata", "put", ...S, '{"question": 1}', "-o", "json"]);
-      if (put.code === 0) break;
-      await Bun.sleep(250);
-    }
-    expect(put!.code).toBe(0);
-    expect(json(put!).channelArn).toBe(output("channelarn"));
+    const put = await runUntilOk(local, ["metadata", "put", ...S, '{"question": 1}', "-o", "json"]);
+    expect(put.code).toBe(0);
+    expect(json(put).channelArn).toBe(output("channelarn"));
     expect(json(await local.run(["stream", "get", ...S, "-o", "json"])).stream.state).toBe("LIVE");
     const loop = await local.run(["metadata", "loop", ...S, "--every", "300ms", "--count", "2", "-o", "json"]);
     expect(loop.code).toBe(0);

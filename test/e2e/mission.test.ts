@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, baseEnv, ensureBinary, json } from "../helpers/cli.ts";
-import { E2E_TARGET, startTarget, type LocalEmulator } from "../helpers/local.ts";
+import { E2E_TARGET, startTarget, type LocalEmulator, runUntilOk } from "../helpers/local.ts";
 import { skipNote, skipReason, which } from "../helpers/tools.ts";
 
 const HAS_FFMPEG = Boolean(which("ffmpeg"));
@@ -85,14 +85,9 @@ describe(`the mission against ${E2E_TARGET === "aws" ? "AWS" : "ivsctl local"}`,
     test("ingest goes LIVE; metadata put is delivered; the stream shows in stream get and sessions", async () => {
       const ch = json(await target.run(["channel", "create", "--name", `mission-live-${suffix}`, "-o", "json"])).channel;
       stream = Bun.spawn([BIN, "ingest", ch.arn, "--duration", "40s", "--resolution", "360p", "-q", ...(E2E_TARGET === "local" ? ["--local"] : [])], { env: baseEnv(target.env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-      let put: Awaited<ReturnType<LocalEmulator["run"]>> | undefined;
-      for (let i = 0; i < 120; i++) {
-        put = await target.run(["metadata", "put", ch.arn, '{"question":"live?"}', "--json", "-o", "json"]);
-        if (put.code === 0) break;
-        await Bun.sleep(500);
-      }
-      expect(put!.code).toBe(0);
-      expect(json(put!).bytes).toBe(20);
+      const put = await runUntilOk(target, ["metadata", "put", ch.arn, '{"question":"live?"}', "--json", "-o", "json"], 120, 500);
+      expect(put.code).toBe(0);
+      expect(json(put).bytes).toBe(20);
       expect(json(await target.run(["stream", "get", ch.arn, "-o", "json"])).stream.state).toBe("LIVE");
       stream.kill("SIGINT");
       expect(await stream.exited).toBe(130);

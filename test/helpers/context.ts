@@ -16,3 +16,6 @@ export function testContext(endpoint: string, opts: { globals?: Partial<GlobalOp
   const env: Env = { IVSCTL_LOCAL_ENDPOINT: endpoint, AWS_MAX_ATTEMPTS: "1", PATH: process.env.PATH, ...opts.env };
   return createContext(io, env, testGlobals(opts.globals), { now: opts.now }) as TestContext;
 }
+
+/** SDK client settings for an in-process emulator: dummy credentials, no retries (faults and limits are seen as they happen). */
+export const sdkConfig = (endpoint: string) => ({ region: "us-east-1", endpoint, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });

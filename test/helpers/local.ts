@@ -97,3 +97,16 @@ export async function arrivalsAt(endpoint: string, operation: string, since: num
 export function busiestWindow(arrivals: number[], windowMs = 1000): number {
   return Math.max(0, ...arrivals.map((t) => arrivals.filter((a) => a >= t && a < t + windowMs).length));
 }
+
+/**
+ * Runs `args` until it succeeds (a `metadata put` is the way to know a channel is LIVE: it answers
+ * ChannelNotBroadcasting until then), at most `tries` times `everyMs` apart; returns the last run.
+ */
+export async function runUntilOk(target: LocalEmulator, args: string[], tries = 60, everyMs = 250): Promise<RunResult> {
+  let r = await target.run(args);
+  for (let i = 1; i < tries && r.code !== 0; i++) {
+    await Bun.sleep(everyMs);
+    r = await target.run(args);
+  }
+  return r;
+}

@@ -9,7 +9,7 @@ import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } fr
 import { CliError } from "../../src/cli/errors.ts";
 import { rotateKeys } from "../../src/keys/rotate.ts";
 import { startLocalServer, type LocalServer } from "../../src/local/server.ts";
-import { testContext, type TestContext } from "../helpers/context.ts";
+import { sdkConfig, testContext, type TestContext } from "../helpers/context.ts";
 
 let server: LocalServer;
 let rt: IVSRealTimeClient;
@@ -22,7 +22,7 @@ function context(): TestContext {
 
 beforeAll(async () => {
   server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
-  const cfg = { region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 };
+  const cfg = sdkConfig(server.url);
   rt = new IVSRealTimeClient(cfg);
   sm = new SecretsManagerClient(cfg);
 });

@@ -8,7 +8,7 @@ import { createPublicKey } from "node:crypto";
 import { GetPublicKeyCommand, IVSRealTimeClient, ListPublicKeysCommand } from "@aws-sdk/client-ivs-realtime";
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context, GlobalOptions } from "../../src/cli/context.ts";
-import { testContext, type TestContext } from "../helpers/context.ts";
+import { sdkConfig, testContext, type TestContext } from "../helpers/context.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { pruneKeys } from "../../src/keys/keys.ts";
 import { rotateKeys, type RotateOptions } from "../../src/keys/rotate.ts";
@@ -62,7 +62,7 @@ beforeAll(async () => {
   // Rotations back to back exceed ImportPublicKey's 3 TPS, and these clients do not retry: the rate
   // quotas are tested in emulator-rate-limits.test.ts, this file tests the rotation plan.
   server = await startLocalServer({ port: 0, statePath: ":memory:", rateLimits: false });
-  const cfg = { region: "us-east-1", endpoint: server.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 };
+  const cfg = sdkConfig(server.url);
   rt = new IVSRealTimeClient(cfg);
   sm = new SecretsManagerClient(cfg);
 });
