@@ -11,6 +11,7 @@
 // so a static `import "werift"` runs tsyringe first whatever the import order: both are loaded on first use,
 // the polyfill awaited first (which also keeps them off the CLI's start-up).
 import type { MediaStreamTrack, RTCPeerConnection, RtpPacket } from "werift";
+import { loadWerift } from "../contract/werift.ts";
 import { stageViolation, type IngestViolation, type SeenMedia } from "./rtmp/ingest-rules.ts";
 import { sliceType, spsFrameSize } from "./rtmp/media.ts";
 
@@ -45,11 +46,6 @@ export interface WhipPeer {
 }
 
 export class WhipOfferError extends Error {}
-
-const werift = async (): Promise<typeof import("werift")> => {
-  await import("reflect-metadata");
-  return import("werift");
-};
 
 const H264_CONSTRAINED_BASELINE = (RTCRtpCodecParameters: typeof import("werift").RTCRtpCodecParameters) =>
   new RTCRtpCodecParameters({
@@ -105,7 +101,7 @@ export async function answerWhipOffer(offerSdp: string, opts: { connectTimeoutMs
   // IVS takes H.264 only for video (VP8/VP9/AV1 are refused), with Opus audio.
   if (/^m=video/m.test(offerSdp) && !/a=rtpmap:\d+ H264\/90000/i.test(offerSdp)) throw new WhipOfferError("the offer's video has no H.264: IVS stages take H.264 Constrained Baseline");
   if (!/^m=video/m.test(offerSdp)) throw new WhipOfferError("the offer has no video: IVS stages take a video track (H.264) with optional Opus audio");
-  const { RTCPeerConnection, RTCRtpCodecParameters } = await werift();
+  const { RTCPeerConnection, RTCRtpCodecParameters } = await loadWerift();
   const pc = new RTCPeerConnection({
     codecs: { video: [H264_CONSTRAINED_BASELINE(RTCRtpCodecParameters)], audio: [OPUS(RTCRtpCodecParameters)] },
     // Loopback only. (iceUseIpv6: false is not set: with it, werift 0.25 sends from a socket the peer

@@ -7,18 +7,9 @@
  * ports; each packet is written to its track (werift rewrites SSRC and payload type to the negotiated ones).
  */
 import { createSocket, type Socket } from "node:dgram";
-// werift -> @peculiar/x509 -> tsyringe throws at load unless the Reflect metadata polyfill ran first. In the
-// compiled binary Bun initialises ES-module dependencies before CommonJS ones (reflect-metadata is CommonJS),
-// so a static `import "werift"` runs tsyringe first whatever the import order: both are loaded on first use,
-// the polyfill awaited first. Loading them lazily also keeps them off every other command's start-up
-// (a static `import "reflect-metadata"` cost `--help` about 5 ms).
+// werift is loaded on first use through src/contract/werift.ts (why: see there); only its types are static here.
 import type { MediaStreamTrack } from "werift";
-
-/** werift, after the Reflect metadata polyfill it needs. */
-export async function loadWerift(): Promise<typeof import("werift")> {
-  await import("reflect-metadata");
-  return import("werift");
-}
+import { loadWerift } from "../contract/werift.ts";
 
 export type PublisherState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
 
