@@ -1,3 +1,5 @@
+import { toCliError } from "../cli/errors.ts";
+
 /**
  * Client-side pacing that holds where AWS counts: every HTTP attempt (the SDK's own retries
  * included) passes through a sliding window of `limit` per `windowMs`, measured from when earlier
@@ -89,4 +91,25 @@ export function paceAttempts(client: MiddlewareClient, command: string, windowsF
     { step: "finalizeRequest", priority: "low", name },
   );
   return () => void stack.remove(name);
+}
+
+/**
+ * Calls `attempt` again while AWS answers ThrottlingException, at most `maxRetries` more times, waiting 250 ms, 500 ms,
+ * ... up to 4 s between. For requests whose order or place matters (a metadata sequence, token i of n): the SDK's own
+ * retries give up sooner when another caller shares the account's quota. Other errors, and the last throttle, are thrown.
+ */
+export async function retryThrottled<T>(
+  attempt: () => Promise<T>,
+  o: { maxRetries: number; sleep: (ms: number) => Promise<void>; onRetry?: () => void },
+): Promise<T> {
+  for (let throttles = 0; ; ) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (toCliError(e).code !== "ThrottlingException" || throttles >= o.maxRetries) throw e;
+      throttles++;
+      o.onRetry?.();
+      await o.sleep(Math.min(4_000, 250 * 2 ** (throttles - 1)));
+    }
+  }
 }

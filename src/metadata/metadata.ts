@@ -1,6 +1,6 @@
 /** `ivsctl metadata put|send|loop`: IVS timed metadata (PutMetadata), validated and paced. */
 import { PutMetadataCommand, type IvsClient } from "@aws-sdk/client-ivs";
-import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
+import { paceAttempts, retryThrottled, SlidingWindow } from "../aws/pacing.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { resolveChannelArn } from "../channel/channels.ts";
 import type { Context } from "../cli/context.ts";
@@ -117,33 +117,31 @@ export async function sendMetadata(ctx: Context, opts: SendOptions): Promise<voi
     for (let i = 0; i < payloads.length && !signals.signal; i++) {
       const p = payloads[i]!;
       let attempts = 0;
-      let throttles = 0;
-      for (;;) {
+      // A throttled payload is sent again before the next one: order is kept.
+      const send = async () => {
         await pacer.take();
         await account.take();
-        if (signals.signal) return;
+        if (signals.signal) return "interrupted" as const;
         try {
           const res = await ivs.send(new PutMetadataCommand({ channelArn, metadata: p.text }));
           attempts += attemptsOf(res);
-          delivered++;
-          emit(ctx, { index: p.index, line: p.line, channelArn, status: "delivered", attempts });
-          break;
+          return "delivered" as const;
         } catch (e) {
           attempts += attemptsOf(e);
-          const err = toCliError(e);
-          if (err.code === "ThrottlingException" && throttles < (opts.maxThrottleRetries ?? 8)) {
-            throttles++;
-            retries++;
-            await signals.sleep(Math.min(4_000, 250 * 2 ** (throttles - 1)));
-            continue; // same payload again: order is kept
-          }
-          const final = metadataError(e, `line ${p.line} to ${channelArn}`, channelArn);
-          emit(ctx, { index: p.index, line: p.line, channelArn, status: "failed", attempts, code: final.code, error: final.message });
-          failures.push({ error: final, ref: channelArn });
-          // Later payloads would break the order (or fail the same way): stop this channel.
-          for (const rest of payloads.slice(i + 1)) emit(ctx, { index: rest.index, line: rest.line, channelArn, status: "failed", attempts: 0, code: "NotSent", error: "not sent: an earlier payload failed" });
-          return;
+          throw e;
         }
+      };
+      try {
+        if ((await retryThrottled(send, { maxRetries: opts.maxThrottleRetries ?? 8, sleep: signals.sleep, onRetry: () => retries++ })) === "interrupted") return;
+        delivered++;
+        emit(ctx, { index: p.index, line: p.line, channelArn, status: "delivered", attempts });
+      } catch (e) {
+        const final = metadataError(e, `line ${p.line} to ${channelArn}`, channelArn);
+        emit(ctx, { index: p.index, line: p.line, channelArn, status: "failed", attempts, code: final.code, error: final.message });
+        failures.push({ error: final, ref: channelArn });
+        // Later payloads would break the order (or fail the same way): stop this channel.
+        for (const rest of payloads.slice(i + 1)) emit(ctx, { index: rest.index, line: rest.line, channelArn, status: "failed", attempts: 0, code: "NotSent", error: "not sent: an earlier payload failed" });
+        return;
       }
     }
   };

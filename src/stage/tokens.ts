@@ -4,7 +4,7 @@
  * participant id in `jti`; bulk signing on every core).
  */
 import { CreateParticipantTokenCommand, type Stage } from "@aws-sdk/client-ivs-realtime";
-import { paceAttempts, SlidingWindow } from "../aws/pacing.ts";
+import { paceAttempts, retryThrottled, SlidingWindow } from "../aws/pacing.ts";
 import type { Context } from "../cli/context.ts";
 import { toCliError } from "../cli/errors.ts";
 import { interruptedError, signalScope } from "../cli/signals.ts";
@@ -54,15 +54,11 @@ async function apiTokens(ctx: Context, stage: Stage, o: StageTokenOptions, count
   const results: IssuedToken[] = new Array(count);
   let next = 0;
   const create = async (i: number) => {
-    for (let throttles = 0; ; throttles++) {
-      try {
-        return await rt.send(new CreateParticipantTokenCommand(request));
-      } catch (e) {
-        const err = toCliError(e, `creating participant token ${i + 1} of ${count} for ${stage.arn}`);
-        // Throttled by someone else sharing the account: wait and ask again for the same token, keeping its place.
-        if (err.code !== "ThrottlingException" || throttles >= MAX_THROTTLE_RETRIES) throw err;
-        await Bun.sleep(Math.min(4_000, 250 * 2 ** throttles));
-      }
+    // Throttled by someone else sharing the account: wait and ask again for the same token, keeping its place.
+    try {
+      return await retryThrottled(() => rt.send(new CreateParticipantTokenCommand(request)), { maxRetries: MAX_THROTTLE_RETRIES, sleep: Bun.sleep });
+    } catch (e) {
+      throw toCliError(e, `creating participant token ${i + 1} of ${count} for ${stage.arn}`);
     }
   };
   const worker = async () => {

@@ -1,6 +1,6 @@
 /** The sliding window that paces AWS attempts (src/aws/pacing.ts), on a simulated clock. */
 import { expect, test } from "bun:test";
-import { SlidingWindow } from "../../src/aws/pacing.ts";
+import { retryThrottled, SlidingWindow } from "../../src/aws/pacing.ts";
 
 /** A simulated clock: sleeps advance it; tasks run as promises on it. */
 function simulated() {
@@ -83,4 +83,30 @@ test("8 concurrent workers under a limit of 50: never 51 arrivals in any 1 s win
 test("the window check can fail: without the limiter the same arrivals exceed it", () => {
   expect(maxInWindow([0, 100, 200, 300, 400, 999], 1000)).toBe(6);
   expect(maxInWindow([0, 100, 200, 300, 400, 1000], 1000)).toBe(5);
+});
+
+const throttled = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 429 } });
+
+test("retryThrottled: waits 250, 500, 1000 ms between throttles, then returns the answer", async () => {
+  const waits: number[] = [];
+  let calls = 0;
+  let retries = 0;
+  const answer = await retryThrottled(async () => (++calls <= 3 ? Promise.reject(throttled()) : "ok"), {
+    maxRetries: 8,
+    sleep: async (ms) => void waits.push(ms),
+    onRetry: () => retries++,
+  });
+  expect([answer, calls, retries, waits]).toEqual(["ok", 4, 3, [250, 500, 1000]]);
+});
+
+test("retryThrottled: gives up after maxRetries, caps the wait at 4 s, and never retries other errors", async () => {
+  const waits: number[] = [];
+  const sleep = async (ms: number) => void waits.push(ms);
+  let calls = 0;
+  await expect(retryThrottled(async () => (calls++, Promise.reject(throttled())), { maxRetries: 6, sleep })).rejects.toThrow("Rate exceeded");
+  expect([calls, waits]).toEqual([7, [250, 500, 1000, 2000, 4000, 4000]]);
+  calls = 0;
+  const denied = Object.assign(new Error("denied"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } });
+  await expect(retryThrottled(async () => (calls++, Promise.reject(denied)), { maxRetries: 6, sleep })).rejects.toBe(denied);
+  expect(calls).toBe(1);
 });
