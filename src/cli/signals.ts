@@ -6,6 +6,7 @@
  */
 import { CliError } from "./errors.ts";
 import { ExitCode } from "./exit-codes.ts";
+import { sleepUnlessAborted } from "./wait.ts";
 
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -65,16 +66,7 @@ export function signalScope(source: Pick<NodeJS.Process, "on" | "off"> = process
       else callbacks.push(fn);
     },
     sleep(ms) {
-      if (received) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const t = setTimeout(done, ms);
-        function done() {
-          clearTimeout(t);
-          controller.signal.removeEventListener("abort", done);
-          resolve();
-        }
-        controller.signal.addEventListener("abort", done, { once: true });
-      });
+      return received ? Promise.resolve() : sleepUnlessAborted(ms, controller.signal);
     },
     throwIfInterrupted(what) {
       if (received) throw interruptedError(received, what);

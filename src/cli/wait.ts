@@ -34,8 +34,10 @@ export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => 
   }
 }
 
-function sleepUnlessAborted(ms: number, abort: AbortSignal | undefined): Promise<void> {
+/** Sleeps `ms`, or less if `abort` fires first (resolves either way: the caller checks why). */
+export function sleepUnlessAborted(ms: number, abort: AbortSignal | undefined): Promise<void> {
   if (!abort) return Bun.sleep(ms);
+  if (abort.aborted) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(t);
