@@ -25,3 +25,8 @@ export function parseTags(pairs: string[], env: Record<string, string | undefine
   if (Object.keys(tags).length > 50) throw usageError("at most 50 tags per resource");
   return tags;
 }
+
+/** Tags as one table cell, `k=v,k2=v2`: the inverse of the `--tag k=v` flags parseTags reads. */
+export function tagsCell(tags: Record<string, string> | undefined): string {
+  return Object.entries(tags ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+}

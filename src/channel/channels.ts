@@ -21,6 +21,7 @@ import { checkChannelSettings, toChannelRequest, type CreateChannelOptions, type
 import { rtmpIngestUrl, rtmpsIngestUrl, srtIngestUrl } from "./urls.ts";
 import { collect } from "../aws/paginate.ts";
 import { channelRef, refuseStackManaged } from "./target.ts";
+import { arnId } from "../contract/arn.ts";
 
 /** ARN, id or name -> channel ARN. The form is checked before any call. */
 export async function resolveChannelArn(ivs: IvsClient, ref: string): Promise<string> {
@@ -87,7 +88,7 @@ export async function listChannels(ctx: Context, opts: { nameFilter?: string; re
     {
       kind: "table",
       columns: ["name", "id", "type", "latency", "authorized", "recording"],
-      rows: channels.map((c) => [c.name, c.arn?.split("/").pop(), c.type, c.latencyMode, c.authorized, c.recordingConfigurationArn ? "on" : "off"]),
+      rows: channels.map((c) => [c.name, arnId(c.arn), c.type, c.latencyMode, c.authorized, c.recordingConfigurationArn ? "on" : "off"]),
     },
   );
   return channels;

@@ -22,6 +22,7 @@ import { READ_LIMITS } from "../cli/bounded-read.ts";
 import { generateP384, importPublicKeyPem, publicPemOf, writeKeyFile, readKeyFile } from "../tokens/es384.ts";
 import { collect } from "../aws/paginate.ts";
 import { warnLine } from "../cli/log.ts";
+import { arnId } from "../contract/arn.ts";
 
 export const PLAYBACK_KEY_QUOTA = 3;
 
@@ -160,7 +161,7 @@ export async function listPlaybackKeys(ctx: Context): Promise<void> {
   }
   ctx.out.result(
     { keyPairs },
-    { kind: "table", columns: ["name", "id", "arn"], rows: keyPairs.map((k) => [k.name, k.arn?.split("/").pop(), k.arn]) },
+    { kind: "table", columns: ["name", "id", "arn"], rows: keyPairs.map((k) => [k.name, arnId(k.arn), k.arn]) },
   );
 }
 

@@ -21,6 +21,7 @@ import { collect } from "../aws/paginate.ts";
 import { roleString } from "../stack/roles.ts";
 import { resolveChannelArn } from "./channels.ts";
 import { channelRef } from "./target.ts";
+import { arnId } from "../contract/arn.ts";
 
 const RESOURCE = "recording-configuration";
 /** How long --wait waits for ACTIVE, and how often it looks. */
@@ -129,7 +130,7 @@ export async function listRecordings(ctx: Context): Promise<void> {
     {
       kind: "table",
       columns: ["name", "id", "state", "bucket"],
-      rows: recordingConfigurations.map((r) => [r.name, r.arn?.split("/").pop(), r.state, r.destinationConfiguration?.s3?.bucketName]),
+      rows: recordingConfigurations.map((r) => [r.name, arnId(r.arn), r.state, r.destinationConfiguration?.s3?.bucketName]),
     },
   );
 }

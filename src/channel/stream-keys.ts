@@ -15,7 +15,8 @@ import {
   type StreamKey,
   type StreamKeySummary,
 } from "@aws-sdk/client-ivs";
-import { parseArn } from "../contract/arn.ts";
+import { tagsCell } from "../aws/tags.ts";
+import { arnId, parseArn } from "../contract/arn.ts";
 import { parseResourceRef } from "../aws/resolve.ts";
 import { confirmOrRefuse, type Context } from "../cli/context.ts";
 import { printDryRun } from "../cli/dry-run.ts";
@@ -117,7 +118,7 @@ export async function listStreamKeys(ctx: Context, opts: { channel: string }): P
       {
         kind: "table",
         columns: ["id", "arn", "tags"],
-        rows: streamKeys.map((k) => [k.arn?.split("/").pop(), k.arn, Object.entries(k.tags ?? {}).map(([a, b]) => `${a}=${b}`).join(",")]),
+        rows: streamKeys.map((k) => [arnId(k.arn), k.arn, tagsCell(k.tags)]),
       },
     );
   } catch (e) {

@@ -23,6 +23,7 @@ import { STREAM_HEALTH } from "./stream-health.ts";
 import { collect } from "../aws/paginate.ts";
 import { channelRef } from "./target.ts";
 import { STREAM_STATES, type StreamState } from "./stream-health.ts";
+import { arnId } from "../contract/arn.ts";
 /** IVS stream ids: st- and 23 letters or digits (26 characters). */
 const STREAM_ID = /^st-[a-zA-Z0-9]{23}$/;
 
@@ -105,7 +106,7 @@ export async function listStreams(ctx: Context, o: { health?: (typeof STREAM_HEA
     {
       kind: "table",
       columns: ["channel", "stream id", "state", "health", "viewers", "started"],
-      rows: streams.map((s) => [s.channelArn?.split("/").pop(), s.streamId, s.state, s.health, s.viewerCount, s.startTime]),
+      rows: streams.map((s) => [arnId(s.channelArn), s.streamId, s.state, s.health, s.viewerCount, s.startTime]),
     },
   );
 }

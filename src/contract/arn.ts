@@ -20,3 +20,10 @@ export function formatArn(a: Arn): string {
   return `arn:${a.partition}:${a.service}:${a.region}:${a.account}:${a.resourceType}/${a.resourceId}`;
 }
 
+
+/** The id at the end of an ARN, for display and claims: `…:stage/AbCd` → `AbCd`, an ECS task's `task/cluster/id` → `id`. */
+export function arnId(arn: string): string;
+export function arnId(arn: string | null | undefined): string | undefined;
+export function arnId(arn: string | null | undefined): string | undefined {
+  return arn ? arn.slice(arn.lastIndexOf("/") + 1) : undefined;
+}

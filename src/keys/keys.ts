@@ -25,6 +25,7 @@ import { checkPublicKeyArn, keySecretArn, readCurrentSecret } from "./signing-ke
 import { collect } from "../aws/paginate.ts";
 
 import { KEY_TAG } from "./model.ts";
+import { arnId } from "../contract/arn.ts";
 
 export { KEY_TAG };
 
@@ -92,7 +93,7 @@ export async function listKeys(ctx: Context, opts: { overrides: RoleOverrides })
     {
       kind: "table",
       columns: ["current", "name", "id", "imported", "retire after", "fingerprint"],
-      rows: rows.map((r) => [r.current ? "*" : "", r.name, r.arn.split("/").pop(), r.importedAt, r.retireAfter, r.fingerprint]),
+      rows: rows.map((r) => [r.current ? "*" : "", r.name, arnId(r.arn), r.importedAt, r.retireAfter, r.fingerprint]),
     },
   );
 }

@@ -25,6 +25,8 @@ import { loadSigningKey } from "../keys/signing-key.ts";
 import type { RoleOverrides } from "../stack/roles.ts";
 import { stageVpStopper } from "../vp/hooks.ts";
 import { collect } from "../aws/paginate.ts";
+import { tagsCell } from "../aws/tags.ts";
+import { arnId } from "../contract/arn.ts";
 
 export { fetchStage, resolveStageArn };
 
@@ -39,7 +41,7 @@ export function stageView(s: Stage, token?: IssuedToken, title?: string): HumanV
   const fields: [string, Cell][] = [
     ["Name", s.name],
     ["ARN", s.arn],
-    ["ID", s.arn?.split("/").pop()],
+    ["ID", arnId(s.arn)],
     ["Active session", s.activeSessionId],
     ["WHIP", s.endpoints?.whip],
     ["Events", s.endpoints?.events],
@@ -110,7 +112,7 @@ export async function listStages(ctx: Context): Promise<void> {
   const stages = await collect(paginateListStages({ client: rt }, {}), (p) => p.stages, "listing stages");
   ctx.out.result(
     { stages },
-    { kind: "table", columns: ["name", "id", "active session", "tags"], rows: stages.map((s) => [s.name, s.arn?.split("/").pop(), s.activeSessionId, Object.entries(s.tags ?? {}).map(([k, v]) => `${k}=${v}`).join(",")]) },
+    { kind: "table", columns: ["name", "id", "active session", "tags"], rows: stages.map((s) => [s.name, arnId(s.arn), s.activeSessionId, tagsCell(s.tags)]) },
   );
 }
 

@@ -12,6 +12,7 @@ import { randomBytes, type KeyObject } from "node:crypto";
 import { usageError } from "../cli/errors.ts";
 import { signEs384Sync } from "./es384.ts";
 import type { ParticipantTokenClaims } from "../contract/participant-token.ts";
+import { arnId } from "../contract/arn.ts";
 
 export const CAPABILITIES = ["PUBLISH", "SUBSCRIBE"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -119,7 +120,7 @@ export function participantClaims(args: {
     iat,
     jti: args.participantId,
     resource: args.stageArn,
-    topic: args.stageArn.split("/").pop()!,
+    topic: arnId(args.stageArn),
     events_url: args.endpoints.events ?? "",
     whip_url: args.endpoints.whip ?? "",
     capabilities: { allow_publish: args.token.capabilities.includes("PUBLISH"), allow_subscribe: args.token.capabilities.includes("SUBSCRIBE") },

@@ -14,7 +14,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { CliError, configError, notFoundError, stateError, toCliError, usageError } from "../cli/errors.ts";
 import { pollUntil } from "../cli/wait.ts";
 import { FunctionUrlError, type FunctionUrlInvoker } from "../aws/function-url.ts";
-import { parseArn } from "../contract/arn.ts";
+import { arnId, parseArn } from "../contract/arn.ts";
 import type { SampleEndpoints } from "../stack/kind.ts";
 import { KEY_TAG, type StepReport } from "../keys/model.ts";
 
@@ -170,7 +170,7 @@ export async function createStage(b: SampleBackend, o: { userId?: string; attrib
   const arn: string = record?.stageArn ?? claims.resource;
   const endpoints = record?.stageEndpoints ?? { events: claims.events_url, whip: claims.whip_url };
   return {
-    stage: { arn, id: arn.split("/").pop()!, endpoints },
+    stage: { arn, id: arnId(arn), endpoints },
     participantToken: {
       participantId: created.participantId,
       token: created.token,
@@ -197,7 +197,7 @@ export async function listStages(b: SampleBackend): Promise<{ stages: SampleStag
   const stages = records
     .map((r) => {
       const vp = assignedTo(vps, r.stageArn);
-      return { sampleStageId: r.id, stageArn: r.stageArn, stageId: r.stageArn.split("/").pop()!, hostParticipantId: r.hostParticipantId, createdAt: r.createdAt ?? null, virtualParticipant: vp ? { id: vp.id, status: vp.status } : null };
+      return { sampleStageId: r.id, stageArn: r.stageArn, stageId: arnId(r.stageArn), hostParticipantId: r.hostParticipantId, createdAt: r.createdAt ?? null, virtualParticipant: vp ? { id: vp.id, status: vp.status } : null };
     })
     .sort((x, y) => String(x.createdAt).localeCompare(String(y.createdAt)));
   return { stages };

@@ -16,6 +16,7 @@ import { ROLE_SPECS, type RoleOverrides, type RoleSpec } from "../stack/roles.ts
 import type { CreateStageOptions } from "../stage/options.ts";
 import type { InviteOptions, KickOptions, ListOptions } from "./options.ts";
 import * as sample from "./sample-backend.ts";
+import { arnId } from "../contract/arn.ts";
 
 /** The sample backend of the context's stack: its endpoints, a signed-request invoker, the clock. */
 export async function sampleBackendOf(ctx: Context): Promise<sample.SampleBackend> {
@@ -66,7 +67,7 @@ function refuseRoleFlags(overrides: RoleOverrides): void {
 const vpTable = (vps: sample.VpView[]): HumanView => ({
   kind: "table",
   columns: ["id", "status", "stage", "task", "asset", "updated", "source"],
-  rows: vps.map((v) => [v.id, v.status, v.stageArn?.split("/").pop(), v.taskId, v.assetName, v.updatedAt, v.lastUpdateSource]),
+  rows: vps.map((v) => [v.id, v.status, arnId(v.stageArn), v.taskId, v.assetName, v.updatedAt, v.lastUpdateSource]),
 });
 
 export async function createStage(ctx: Context, o: CreateStageOptions): Promise<void> {

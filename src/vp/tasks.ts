@@ -19,6 +19,7 @@ import type { RoleName } from "../stack/roles.ts";
 import { checkResolvedRole, roleList, roleString } from "../stack/roles.ts";
 import { STARTED_BY_PREFIX, VP_ENV, VP_TAG } from "./options.ts";
 import type { FactCache } from "../aws/cache.ts";
+import { arnId } from "../contract/arn.ts";
 
 /** Where VP tasks run. */
 export interface VpTarget {
@@ -131,7 +132,7 @@ export function toVpTask(t: Task): VpTask {
 }
 
 /** A task's short id (the last ARN segment), as the console shows it. */
-export const taskId = (arn: string) => arn.split("/").pop()!;
+export const taskId = (arn: string) => arnId(arn);
 
 export function isVpTask(t: Task): boolean {
   return (t.startedBy ?? "").startsWith(STARTED_BY_PREFIX) || (t.tags ?? []).some((x) => x.key === VP_TAG.stage);

@@ -19,6 +19,7 @@ import { mintVpToken } from "./token.ts";
 import { factCache } from "../aws/cache.ts";
 import { VP_ASSET_BASE_ENV } from "../contract/vp-env.ts";
 import { sampleOutputValue } from "../stack/kind.ts";
+import { arnId } from "../contract/arn.ts";
 
 const TOKEN_PLACEHOLDER = "<minted when the task is run>";
 
@@ -31,7 +32,7 @@ function vpRows(tasks: VpTask[]): HumanView {
   return {
     kind: "table",
     columns: ["stage", "participant", "status", "desired", "started", "task", "stop reason"],
-    rows: tasks.map((t) => [t.stageArn?.split("/").pop(), t.participantId, t.lastStatus, t.desiredStatus, t.startedAt ?? t.createdAt, taskId(t.taskArn), stopReasonOf(t)]),
+    rows: tasks.map((t) => [arnId(t.stageArn), t.participantId, t.lastStatus, t.desiredStatus, t.startedAt ?? t.createdAt, taskId(t.taskArn), stopReasonOf(t)]),
   };
 }
 

@@ -6,7 +6,7 @@ import { expectUsageError } from "../helpers/assert.ts";
 import { ExitCode } from "../../src/cli/exit-codes.ts";
 import { redactSecrets, redactString } from "../../src/cli/redact.ts";
 import { parseDuration, formatDuration } from "../../src/cli/duration.ts";
-import { parseArn } from "../../src/contract/arn.ts";
+import { arnId, parseArn } from "../../src/contract/arn.ts";
 import { parseTags } from "../../src/aws/tags.ts";
 import { parseResourceRef } from "../../src/aws/resolve.ts";
 import { Output } from "../../src/cli/output.ts";
@@ -177,6 +177,9 @@ describe("small parsers", () => {
     expect(parseArn("arn:aws:secretsmanager:us-east-1:123456789012:secret:name-AbCdEf")?.resourceId).toBe("name-AbCdEf");
     expect(parseArn("arn:aws:ivs:us-west-2:12345:channel/x")).toBeUndefined();
     expect(parseArn("channel/x")).toBeUndefined();
+    expect(arnId("arn:aws:ivs:us-west-2:123456789012:stage/AbCdEf012345")).toBe("AbCdEf012345");
+    expect(arnId("arn:aws:ecs:us-east-1:123456789012:task/vp-cluster/0a1b2c3d4e5f60718293a4b5c6d7e8f9")).toBe("0a1b2c3d4e5f60718293a4b5c6d7e8f9");
+    expect([arnId(undefined), arnId(null)]).toEqual([undefined, undefined]);
   });
   test("resource refs: ARN, id, name; wrong ARN type is a usage error", () => {
     expect(parseResourceRef("arn:aws:ivs:us-west-2:123456789012:channel/AbCdEf012345", "channel").kind).toBe("arn");
