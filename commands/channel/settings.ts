@@ -1,5 +1,4 @@
 import type { FlagDefs, ParsedArgs } from "../../src/cli/args.ts";
-import { usageError } from "../../src/cli/errors.ts";
 import {
   CHANNEL_TYPES,
   CONTAINER_FORMATS,
@@ -28,9 +27,6 @@ export const channelSettingArgs = {
 export function channelSettingsFrom(args: ParsedArgs): ChannelSettings {
   const policy = args.choice("multitrack", MULTITRACK_POLICIES);
   const maximumResolution = args.choice("max-resolution", MULTITRACK_RESOLUTIONS);
-  if (maximumResolution && !policy) {
-    throw usageError("--max-resolution needs --multitrack ALLOW|REQUIRE");
-  }
   return {
     name: args.string("name"),
     type: args.choice("type", CHANNEL_TYPES),
@@ -41,6 +37,6 @@ export function channelSettingsFrom(args: ParsedArgs): ChannelSettings {
     recordingConfigurationArn: args.string("recording-config"),
     playbackRestrictionPolicyArn: args.string("playback-restriction-policy"),
     containerFormat: args.choice("container-format", CONTAINER_FORMATS),
-    multitrack: policy ? { policy, maximumResolution } : undefined,
+    multitrack: policy || maximumResolution ? { policy, maximumResolution } : undefined,
   };
 }

@@ -22,7 +22,8 @@ export interface ChannelSettings {
   recordingConfigurationArn?: string;
   playbackRestrictionPolicyArn?: string;
   containerFormat?: (typeof CONTAINER_FORMATS)[number];
-  multitrack?: { policy: (typeof MULTITRACK_POLICIES)[number]; maximumResolution?: (typeof MULTITRACK_RESOLUTIONS)[number] };
+  /** Either flag given; checkChannelSettings requires the policy. */
+  multitrack?: { policy?: (typeof MULTITRACK_POLICIES)[number]; maximumResolution?: (typeof MULTITRACK_RESOLUTIONS)[number] };
   /** Update only: turn multitrack input off. */
   disableMultitrack?: boolean;
 }
@@ -50,6 +51,7 @@ export function checkChannelSettings(s: ChannelSettings, current?: { type?: stri
     throw usageError(`--preset applies only to ADVANCED_SD and ADVANCED_HD channels, not ${type}`, "add --type ADVANCED_HD (or ADVANCED_SD)");
   }
   if (s.multitrack) {
+    if (!s.multitrack.policy) throw usageError("--max-resolution needs --multitrack ALLOW|REQUIRE");
     if (type !== "STANDARD") throw usageError(`--multitrack needs a STANDARD channel, not ${type}`);
     if (container !== "FRAGMENTED_MP4") throw usageError("--multitrack needs --container-format FRAGMENTED_MP4");
   }
